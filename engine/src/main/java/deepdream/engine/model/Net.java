@@ -1,0 +1,210 @@
+package deepdream.engine.model;
+
+import deepdream.engine.Backend;
+import deepdream.engine.ConvSpec;
+import deepdream.engine.LrnSpec;
+import deepdream.engine.PoolSpec;
+import deepdream.engine.Shapes;
+import deepdream.engine.Tensor;
+import deepdream.engine.autograd.Tape;
+import deepdream.engine.autograd.Var;
+import deepdream.engine.ops.Concat;
+import deepdream.engine.ops.Conv2d;
+import deepdream.engine.ops.Dropout;
+import deepdream.engine.ops.InnerProduct;
+import deepdream.engine.ops.Lrn;
+import deepdream.engine.ops.Op;
+import deepdream.engine.ops.Pool;
+import deepdream.engine.ops.Relu;
+import deepdream.engine.ops.Softmax;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network on one backend: weights uploaded once at build time, shapes inferred per input size at
+ * run time, so the same net runs at every octave size. Blob names resolve like Caffe's: an in-place
+ * layer (top == bottom) rebinds the name to its output, so "conv1/7x7_s2" means the value after its ReLU.
+ */
+public final class Net implements AutoCloseable {
+    private final NetDef def;
+    private final Backend backend;
+    private final List<Op> ops = new ArrayList<>();
+    /** For each layer, the layer index producing each of its bottoms (-1 = the net input). */
+    private final List<int[]> producers = new ArrayList<>();
+    /** Blob name -> index of the last layer writing it (-1 = the input). */
+    private final Map<String, Integer> finalProducer = new LinkedHashMap<>();
+    private final List<Tensor> weights = new ArrayList<>();
+
+    private Net(NetDef def, Backend backend) {
+        this.def = def;
+        this.backend = backend;
+        Map<String, Integer> current = new HashMap<>();
+        current.put(def.inputBlob(), -1);
+        finalProducer.put(def.inputBlob(), -1);
+        for (int i = 0; i < def.layers().size(); i++) {
+            LayerDef l = def.layers().get(i);
+            int[] from = new int[l.bottoms().size()];
+            for (int k = 0; k < from.length; k++) {
+                Integer p = current.get(l.bottoms().get(k));
+                if (p == null)
+                    throw new IllegalArgumentException("layer '" + l.name() + "' reads blob '" + l.bottoms().get(k) + "', which no earlier layer produces");
+                from[k] = p;
+            }
+            producers.add(from);
+            ops.add(makeOp(l));
+            current.put(l.top(), i);
+            finalProducer.put(l.top(), i);
+        }
+    }
+
+    /** Uploads the weights to the backend and prepares the graph. */
+    public static Net build(NetDef def, Backend backend) { return new Net(def, backend); }
+
+    public NetDef def() { return def; }
+    public Backend backend() { return backend; }
+    public String inputBlob() { return def.inputBlob(); }
+
+    /** Blob names in order of first appearance (input first). */
+    public List<String> blobNames() { return new ArrayList<>(finalProducer.keySet()); }
+
+    public boolean hasBlob(String name) { return finalProducer.containsKey(name); }
+
+    /** The op of each layer, in order (for profiles and tests). */
+    public List<Op> ops() { return List.copyOf(ops); }
+
+    /** Every blob's final shape for an input of this shape, in order of first appearance. */
+    public Map<String, int[]> blobShapes(int[] inputShape) {
+        int[][] out = new int[ops.size()][];
+        for (int i = 0; i < ops.size(); i++) {
+            int[] from = producers.get(i);
+            int[][] in = new int[from.length][];
+            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
+            try {
+                out[i] = ops.get(i).outputShape(in);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "' at input " + Shapes.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : finalProducer.entrySet())
+            shapes.put(e.getKey(), e.getValue() < 0 ? inputShape.clone() : out[e.getValue()]);
+        return shapes;
+    }
+
+    /** Multiply-adds of a forward pass up to these blobs at this input shape. */
+    public long forwardMacs(int[] inputShape, Collection<String> wanted) {
+        boolean[] need = needed(wanted);
+        int[][] out = new int[ops.size()][];
+        long macs = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            int[] from = producers.get(i);
+            int[][] in = new int[from.length][];
+            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
+            out[i] = ops.get(i).outputShape(in);
+            if (need[i]) macs += ops.get(i).forwardMacs(in);
+        }
+        return macs;
+    }
+
+    /**
+     * Runs the layers needed for the wanted blobs and returns their values. On a no-grad tape,
+     * every other intermediate is released as soon as its last consumer has run.
+     */
+    public Map<String, Var> forward(Tape tape, Var input, Collection<String> wanted) {
+        boolean[] need = needed(wanted);
+        int[] lastUse = new int[ops.size()];
+        java.util.Arrays.fill(lastUse, -1);
+        java.util.Set<Integer> keep = new java.util.HashSet<>();
+        for (String w : wanted) keep.add(finalProducer.get(w));
+        for (int i = 0; i < ops.size(); i++)
+            if (need[i]) for (int p : producers.get(i)) if (p >= 0) lastUse[p] = i;
+        Var[] values = new Var[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            if (!need[i]) continue;
+            int[] from = producers.get(i);
+            Var[] in = new Var[from.length];
+            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? input : values[from[k]];
+            try {
+                values[i] = tape.apply(ops.get(i), in);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "': " + e.getMessage(), e);
+            }
+            if (!tape.isRecording())
+                for (int p : from)
+                    if (p >= 0 && lastUse[p] == i && !keep.contains(p)) { tape.release(values[p]); values[p] = null; }
+        }
+        Map<String, Var> result = new LinkedHashMap<>();
+        for (String w : wanted) {
+            int p = finalProducer.get(w);
+            result.put(w, p < 0 ? input : values[p]);
+        }
+        return result;
+    }
+
+    /** Convenience: one blob. */
+    public Var forward(Tape tape, Var input, String blob) { return forward(tape, input, List.of(blob)).get(blob); }
+
+    /** Which layers the wanted blobs depend on. */
+    private boolean[] needed(Collection<String> wanted) {
+        boolean[] need = new boolean[ops.size()];
+        ArrayList<Integer> stack = new ArrayList<>();
+        for (String w : wanted) stack.add(requireBlob(w));
+        while (!stack.isEmpty()) {
+            int i = stack.remove(stack.size() - 1);
+            if (i < 0 || need[i]) continue;
+            need[i] = true;
+            for (int p : producers.get(i)) stack.add(p);
+        }
+        return need;
+    }
+
+    /** Index of the last layer producing the blob; unknown names get the closest suggestions. */
+    public int requireBlob(String name) {
+        Integer p = finalProducer.get(name);
+        if (p == null) throw new IllegalArgumentException(BlobNames.unknownMessage(name, finalProducer.keySet()));
+        return p;
+    }
+
+    private Op makeOp(LayerDef l) {
+        try {
+            return switch (l.kind()) {
+                case CONVOLUTION -> {
+                    ConvSpec spec = (ConvSpec) l.spec();
+                    yield new Conv2d(upload(l.blobs().get(0)), l.blobs().size() > 1 ? upload(l.blobs().get(1)) : null, spec);
+                }
+                case INNER_PRODUCT -> {
+                    HostBlob w = l.blobs().get(0);
+                    int out = w.shape()[w.shape().length - 2], in = w.shape()[w.shape().length - 1];
+                    Tensor wt = backend.upload(w.data(), out, in);
+                    weights.add(wt);
+                    yield new InnerProduct(wt, l.blobs().size() > 1 ? upload(l.blobs().get(1)) : null);
+                }
+                case RELU -> new Relu();
+                case POOLING -> new Pool((PoolSpec) l.spec());
+                case LRN -> new Lrn((LrnSpec) l.spec());
+                case CONCAT -> new Concat();
+                case DROPOUT -> new Dropout();
+                case SOFTMAX -> new Softmax();
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layer '" + l.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private Tensor upload(HostBlob b) {
+        Tensor t = backend.upload(b.data(), b.shape());
+        weights.add(t);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : weights) t.release();
+        weights.clear();
+    }
+}

@@ -1,0 +1,29 @@
+package deepdream.engine.ops;
+
+import deepdream.engine.Backend;
+import deepdream.engine.Tensor;
+
+/**
+ * One differentiable operation: shape inference, forward and backward side by side (Caffe's
+ * Reshape / Forward / Backward). Parameters such as weights are fixed; only inputs get gradients.
+ */
+public interface Op {
+    /** Layer type, for messages and profiles ("Convolution", "ReLU", ...). */
+    String type();
+
+    /** The output shape for these input shapes; throws IllegalArgumentException with a clear message. */
+    int[] outputShape(int[]... inputShapes);
+
+    /** Computes output from inputs; output has {@link #outputShape}. */
+    void forward(Backend b, Tensor[] inputs, Tensor output);
+
+    /**
+     * Writes d(objective)/d(input i) into gradInputs[i] (pre-allocated with the input's shape,
+     * contents undefined; null when that input needs no gradient). Overwrites, never accumulates:
+     * accumulation across consumers is the tape's job.
+     */
+    void backward(Backend b, Tensor[] inputs, Tensor output, Tensor gradOutput, Tensor[] gradInputs);
+
+    /** Multiply-adds of one forward pass for these input shapes (for GFLOP/s figures); 0 if negligible. */
+    default long forwardMacs(int[]... inputShapes) { return 0; }
+}
