@@ -30,17 +30,20 @@ final class GradCases {
 
     static Case conv(Backend b, long seed, int n, int groups, int cPerGroup, int mPerGroup, int kh, int kw,
                      int stride, int pad, int h, int w, boolean bias) {
+        return conv(b, seed, new ConvSpec(kh, kw, stride, stride, pad, pad, groups), n, cPerGroup, mPerGroup, h, w, bias);
+    }
+
+    static Case conv(Backend b, long seed, ConvSpec spec, int n, int cPerGroup, int mPerGroup, int h, int w, boolean bias) {
         RandomTensors r = new RandomTensors(b, seed);
-        int c = groups * cPerGroup, m = groups * mPerGroup;
-        Tensor weight = r.uniform(-1, 1, m, cPerGroup, kh, kw);
+        int c = spec.groups() * cPerGroup, m = spec.groups() * mPerGroup;
+        Tensor weight = r.uniform(-1, 1, m, cPerGroup, spec.kernelH(), spec.kernelW());
         Tensor bs = bias ? r.uniform(-1, 1, m) : null;
-        ConvSpec spec = new ConvSpec(kh, kw, stride, stride, pad, pad, groups);
         Tensor x = r.uniform(-1, 1, n, c, h, w);
         return new Case("conv " + spec, x, Differentiable.of(new Conv2d(weight, bs, spec)));
     }
 
-    static Case relu(Backend b, long seed, int n, int c, int h, int w) {
-        Tensor x = new RandomTensors(b, seed).awayFromZero(5 * H, 2, n, c, h, w);
+    static Case relu(Backend b, long seed, int... shape) {
+        Tensor x = new RandomTensors(b, seed).awayFromZero(5 * H, 2, shape);
         return new Case("relu", x, Differentiable.of(new Relu()));
     }
 
@@ -72,8 +75,8 @@ final class GradCases {
         return new Case("inner product " + out, x, Differentiable.of(new InnerProduct(weight, bs)));
     }
 
-    static Case dropout(Backend b, long seed, int n, int c, int h, int w) {
-        return new Case("dropout", new RandomTensors(b, seed).uniform(-1, 1, n, c, h, w), Differentiable.of(new Dropout()));
+    static Case dropout(Backend b, long seed, int... shape) {
+        return new Case("dropout", new RandomTensors(b, seed).uniform(-1, 1, shape), Differentiable.of(new Dropout()));
     }
 
     static Case softmax(Backend b, long seed, int... shape) {
