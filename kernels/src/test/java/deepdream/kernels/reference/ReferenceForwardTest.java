@@ -189,6 +189,23 @@ class ReferenceForwardTest {
     }
 
     @Test
+    void poolKeepsNoMoreThanItsCap() {
+        ReferenceBackend small = new ReferenceBackend(4L * 100) {};
+        Tensor a = small.allocate(60), c = small.allocate(60);
+        a.release();
+        c.release();   // 480 bytes would exceed the 400-byte cap: dropped
+        assertEquals(4L * 60, small.pooledBytes());
+        small.close();
+        assertEquals(0, small.pooledBytes());
+    }
+
+    @Test
+    void uploadChecksTheLength() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.upload(new float[5], 2, 3));
+        assertTrue(e.getMessage().contains("2×3"), e.getMessage());
+    }
+
+    @Test
     void backendsFactory() {
         assertEquals("reference", Backends.create("reference").name());
         assertEquals("reference", Backends.create("Reference", 4).name());

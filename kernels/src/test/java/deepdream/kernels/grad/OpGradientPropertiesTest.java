@@ -19,14 +19,14 @@ import net.jqwik.api.statistics.Statistics;
  * (odd sizes, padding, strides, groups, ceil-mode overhang), on the reference backend. Coverage checks
  * make sure the random draws really reach the interesting geometries.
  */
-class OpGradientProperties {
+class OpGradientPropertiesTest {
     private final Backend b = new ReferenceBackend();
 
     private void check(GradCases.Case c, long seed) {
         new GradientChecker(b).seed(seed).assertGradient(c.x(), c.f());
     }
 
-    @Property(tries = 80)
+    @Property(tries = 120)
     void convolution(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int groups,
                      @ForAll @IntRange(min = 1, max = 5) int cPerGroup, @ForAll @IntRange(min = 1, max = 4) int mPerGroup,
                      @ForAll @IntRange(min = 1, max = 5) int kh, @ForAll @IntRange(min = 1, max = 5) int kw,
@@ -45,14 +45,14 @@ class OpGradientProperties {
         check(GradCases.conv(b, seed, spec, n, cPerGroup, mPerGroup, h, w, bias), seed);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void relu(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 19) int c,
               @ForAll @IntRange(min = 1, max = 7) int h, @ForAll @IntRange(min = 1, max = 7) int w,
               @ForAll boolean flat, @ForAll long seed) {
         check(flat ? GradCases.relu(b, seed, n, c * h * w) : GradCases.relu(b, seed, n, c, h, w), seed);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 150)
     void maxPool(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 18) int c,
                  @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
                  @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
@@ -61,7 +61,7 @@ class OpGradientProperties {
         pool(PoolSpec.Method.MAX, n, c, h, w, kh, kw, stride, pad, seed);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 150)
     void avePool(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 18) int c,
                  @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
                  @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
@@ -88,7 +88,7 @@ class OpGradientProperties {
     /** The ceil-mode size before Caffe's "last window must start inside the image" correction. */
     private static int ceilOut(int in, int k, int s, int p) { return (in + 2 * p - k + s - 1) / s + 1; }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void lrn(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 20) int c,
              @ForAll @IntRange(min = 1, max = 4) int h, @ForAll @IntRange(min = 1, max = 4) int w,
              @ForAll @IntRange(min = 0, max = 3) int halfSize, @ForAll @FloatRange(min = 1e-4f, max = 2f) @Scale(4) float alpha,
@@ -97,7 +97,7 @@ class OpGradientProperties {
         check(GradCases.lrn(b, seed, new LrnSpec(2 * halfSize + 1, alpha, beta, k), n, c, h, w), seed);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void concat(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 2, max = 4) int inputs,
                 @ForAll @IntRange(min = 1, max = 5) int h, @ForAll @IntRange(min = 1, max = 5) int w,
                 @ForAll long seed) {
@@ -108,7 +108,7 @@ class OpGradientProperties {
             check(GradCases.concat(b, seed + which, n, channels, which, h, w), seed);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void innerProduct(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 6) int c,
                       @ForAll @IntRange(min = 1, max = 4) int h, @ForAll @IntRange(min = 1, max = 4) int w,
                       @ForAll @IntRange(min = 1, max = 17) int out, @ForAll boolean bias, @ForAll long seed) {
@@ -121,7 +121,7 @@ class OpGradientProperties {
         check(GradCases.dropout(b, seed, n, c, h, w), seed);
     }
 
-    @Property(tries = 50)
+    @Property(tries = 80)
     void softmax(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 12) int c,
                  @ForAll @IntRange(min = 1, max = 4) int h, @ForAll @IntRange(min = 1, max = 4) int w,
                  @ForAll boolean flat, @ForAll long seed) {
