@@ -1,0 +1,49 @@
+package deepdream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code deepdream} command. Each subcommand lives in its own class. */
+@Command(name = "deepdream",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // No subcommand: show the command list instead of doing nothing.
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Errors.Handler());
+        cl.setParameterExceptionHandler(new Errors.UsageHandler());
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"deepdream " + (v == null ? "dev" : v),
+                    "JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package deepdream.engine.image;
+
+/**
+ * Bilinear resampling with pixel centres aligned (align_corners = false, as PIL and most tools do).
+ * When shrinking by more than 2×, the source is first box-filtered so that detail does not alias.
+ */
+public final class Resize {
+    private Resize() {}
+
+    public static PlanarImage bilinear(PlanarImage src, int newHeight, int newWidth) {
+        if (newHeight == src.height() && newWidth == src.width()) return src.copy();
+        PlanarImage s = src;
+        // Box-filter big reductions first: plain bilinear only looks at 2×2 pixels and would alias.
+        while (s.height() >= 2 * newHeight && s.width() >= 2 * newWidth) s = halve(s);
+        PlanarImage dst = new PlanarImage(s.channels(), newHeight, newWidth);
+        double sy = (double) s.height() / newHeight, sx = (double) s.width() / newWidth;
+        int[] x0 = new int[newWidth], x1 = new int[newWidth];
+        float[] fx = new float[newWidth];
+        for (int x = 0; x < newWidth; x++) {
+            double p = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), s.width() - 1);
+            x0[x] = (int) p;
+            x1[x] = Math.min(x0[x] + 1, s.width() - 1);
+            fx[x] = (float) (p - x0[x]);
+        }
+        float[] in = s.data(), out = dst.data();
+        for (int c = 0; c < s.channels(); c++) {
+            int inPlane = c * s.height() * s.width(), outPlane = c * newHeight * newWidth;
+            for (int y = 0; y < newHeight; y++) {
+                double p = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), s.height() - 1);
+                int y0 = (int) p, y1 = Math.min(y0 + 1, s.height() - 1);
+                float fy = (float) (p - y0);
+                int r0 = inPlane + y0 * s.width(), r1 = inPlane + y1 * s.width(), o = outPlane + y * newWidth;
+                for (int x = 0; x < newWidth; x++) {
+                    float top = in[r0 + x0[x]] + (in[r0 + x1[x]] - in[r0 + x0[x]]) * fx[x];
+                    float bot = in[r1 + x0[x]] + (in[r1 + x1[x]] - in[r1 + x0[x]]) * fx[x];
+                    out[o + x] = top + (bot - top) * fy;
+                }
+            }
+        }
+        return dst;
+    }
+
+    /** 2×2 box filter (odd last row/column kept by clamping). */
+    static PlanarImage halve(PlanarImage s) {
+        int h = (s.height() + 1) / 2, w = (s.width() + 1) / 2;
+        PlanarImage d = new PlanarImage(s.channels(), h, w);
+        for (int c = 0; c < s.channels(); c++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int ya = 2 * y, yb = Math.min(2 * y + 1, s.height() - 1), xa = 2 * x, xb = Math.min(2 * x + 1, s.width() - 1);
+                    d.set(c, y, x, 0.25f * (s.get(c, ya, xa) + s.get(c, ya, xb) + s.get(c, yb, xa) + s.get(c, yb, xb)));
+                }
+        return d;
+    }
+}
