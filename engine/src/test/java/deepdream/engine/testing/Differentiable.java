@@ -34,14 +34,13 @@ public interface Differentiable {
             }
 
             private Tensor run(Tensor[] in) {
+                Backend b = in[inputIndex].backend();
                 int[][] shapes = new int[in.length][];
                 for (int k = 0; k < in.length; k++) shapes[k] = in[k].shape();
-                Tensor y = x0(in).backend().allocate(op.outputShape(shapes));
-                op.forward(x0(in).backend(), in, y);
+                Tensor y = b.allocate(op.outputShape(shapes));
+                op.forward(b, in, y);
                 return y;
             }
-
-            private Tensor x0(Tensor[] in) { return in[inputIndex]; }
 
             @Override
             public Tensor forward(Tensor x) { return run(with(x)); }

@@ -84,8 +84,12 @@ public final class GradientChecker {
     public record Coordinate(int index, double analytic, double numeric, double allowed) {
         public double error() { return Math.abs(analytic - numeric); }
         public double relError() { double m = Math.max(Math.abs(analytic), Math.abs(numeric)); return m == 0 ? 0 : error() / m; }
-        /** error / allowed: ≤ 1 passes. */
-        public double ratio() { return allowed == 0 ? (error() == 0 ? 0 : Double.POSITIVE_INFINITY) : error() / allowed; }
+        /** error / allowed: ≤ 1 passes; NaN anywhere counts as infinitely wrong. */
+        public double ratio() {
+            double e = error();
+            if (Double.isNaN(e) || Double.isNaN(allowed)) return Double.POSITIVE_INFINITY;
+            return allowed == 0 ? (e == 0 ? 0 : Double.POSITIVE_INFINITY) : e / allowed;
+        }
     }
 
     /**
@@ -238,9 +242,10 @@ public final class GradientChecker {
         return pick;
     }
 
+    /** Mean |a| over the finite entries: a NaN in the gradient must fail at its own coordinate, not poison every allowance. */
     private static double meanAbs(float[] a) {
         double s = 0;
-        for (float v : a) s += Math.abs(v);
+        for (float v : a) if (Float.isFinite(v)) s += Math.abs(v);
         return s / a.length;
     }
 

@@ -111,6 +111,25 @@ class GradientCheckerCatchesPlantedErrorsTest {
     }
 
     @Test
+    void nanGradientFails() {
+        Op nanAtOne = new Op() {
+            private final Relu relu = new Relu();
+            @Override public String type() { return "ReLU with one NaN gradient"; }
+            @Override public int[] outputShape(int[]... in) { return relu.outputShape(in); }
+            @Override public void forward(Backend be, Tensor[] in, Tensor out) { relu.forward(be, in, out); }
+
+            @Override
+            public void backward(Backend be, Tensor[] in, Tensor out, Tensor gradOut, Tensor[] gradIn) {
+                relu.backward(be, in, out, gradOut, gradIn);
+                be.set(gradIn[0], 3, Float.NaN);
+            }
+        };
+        GradientChecker.Report r = new GradientChecker(b).check(random.awayFromZero(0.1, 2, 1, 2, 3, 3), Differentiable.of(nanAtOne));
+        assertFalse(r.passed(), r.message());
+        assertTrue(r.worst().index() == 3, r.message());
+    }
+
+    @Test
     void wrongObjectiveGradientFails() {
         Objective wrong = new Objective() {
             @Override public double value(Backend be, Tensor a) { return 0.5 * be.sumSquares(a); }

@@ -51,6 +51,27 @@ class ReferenceForwardTest {
     }
 
     @Test
+    void googLeNetSizes() {
+        assertEquals(112, ConvSpec.square(7, 2, 3).outH(224));   // conv1/7x7_s2
+        assertEquals(56, PoolSpec.max(3, 2, 0).outH(112));       // pool1/3x3_s2 (ceil: floor would give 55)
+        assertEquals(28, PoolSpec.max(3, 2, 0).outH(56));        // pool2
+        assertEquals(14, PoolSpec.max(3, 2, 0).outH(28));        // pool3
+        assertEquals(7, PoolSpec.max(3, 2, 0).outH(14));         // pool4
+        assertEquals(28, PoolSpec.max(3, 1, 1).outH(28));        // inception */pool
+        assertEquals(1, PoolSpec.ave(7, 1, 0).outH(7));          // pool5/7x7_s1
+    }
+
+    @Test
+    void reluMayRunInPlace() {
+        Tensor x = b.upload(new float[] {-1, 2, 0, -0.5f, 3}, 5);
+        b.relu(x, x);
+        assertArrayEquals(new float[] {0, 2, 0, 0, 3}, x.toHost());
+        Tensor in = b.upload(new float[] {-1, 2, 0, 1, -3}, 5), g = b.upload(new float[] {5, 6, 7, 8, 9}, 5);
+        b.reluBackward(in, g, g);
+        assertArrayEquals(new float[] {0, 6, 0, 8, 0}, g.toHost(), "no gradient at x = 0 (Caffe: x > 0)");
+    }
+
+    @Test
     void maxPoolGradientGoesToTheFirstMaximum() {
         PoolSpec s = PoolSpec.max(2, 2, 0);
         Tensor x = b.upload(new float[] {7, 7, 7, 7}, 1, 1, 2, 2);
