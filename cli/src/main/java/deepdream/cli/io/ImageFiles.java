@@ -81,18 +81,18 @@ public final class ImageFiles {
         if (component && (csType == ColorSpace.TYPE_GRAY || (csType == ColorSpace.TYPE_RGB && cm.getColorSpace().isCS_sRGB()))) {
             // Read samples directly: getRGB would treat grey as linear and brighten it, and drops 16-bit precision.
             int colors = cm.getNumColorComponents();
-            float[] scale = new float[cm.getNumComponents()];
-            for (int b = 0; b < scale.length; b++) scale[b] = 1f / ((1L << cm.getComponentSize(b)) - 1);
+            double[] max = new double[cm.getNumComponents()];
+            for (int b = 0; b < max.length; b++) max[b] = (1L << cm.getComponentSize(b)) - 1;
             int alphaBand = cm.hasAlpha() ? colors : -1;
-            float[] px = new float[cm.getNumComponents()];
+            int[] px = new int[cm.getNumComponents()];
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
                     r.getPixel(x, y, px);
-                    float a = alphaBand < 0 ? 1f : px[alphaBand] * scale[alphaBand];
+                    double a = alphaBand < 0 ? 1 : px[alphaBand] / max[alphaBand];
                     for (int c = 0; c < 3; c++) {
                         int band = colors == 1 ? 0 : c;
-                        float v = px[band] * scale[band] * 255f;
-                        out[c * plane + y * w + x] = v * a + 255f * (1 - a);
+                        double v = px[band] * 255.0 / max[band];   // exact for 8-bit samples
+                        out[c * plane + y * w + x] = (float) (a == 1 ? v : v * a + 255 * (1 - a));
                     }
                 }
         } else {
@@ -101,10 +101,10 @@ public final class ImageFiles {
                 img.getRGB(0, y, w, 1, row, 0, w);
                 for (int x = 0; x < w; x++) {
                     int argb = row[x];
-                    float a = (argb >>> 24) / 255f;
+                    int alpha = argb >>> 24;
                     for (int c = 0; c < 3; c++) {
-                        float v = (argb >> (16 - 8 * c)) & 0xff;
-                        out[c * plane + y * w + x] = v * a + 255f * (1 - a);
+                        int v = (argb >> (16 - 8 * c)) & 0xff;
+                        out[c * plane + y * w + x] = alpha == 255 ? v : (float) ((v * alpha + 255.0 * (255 - alpha)) / 255.0);
                     }
                 }
             }
