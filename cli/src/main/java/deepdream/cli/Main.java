@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
         description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                LayersCommand.class,
+                ClassifyCommand.class,
+                ProbeCommand.class,
+                ModelsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -51,6 +51,17 @@ public final class ModelCatalog {
         }
     }
 
+    /** A catalog from a models.properties file of the same format. */
+    public static ModelCatalog read(java.nio.file.Path file) {
+        try (var r = java.nio.file.Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Properties p = new Properties();
+            p.load(r);
+            return parse(p);
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read model catalog " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static ModelCatalog parse(Properties p) {
         TreeSet<String> names = new TreeSet<>();
         for (String k : p.stringPropertyNames()) if (k.endsWith(".url")) names.add(k.substring(0, k.length() - 4));

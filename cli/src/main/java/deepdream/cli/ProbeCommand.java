@@ -1,0 +1,114 @@
+package deepdream.cli;
+
+import deepdream.cli.io.ImageFiles;
+import deepdream.cli.io.Npy;
+import deepdream.engine.Backend;
+import deepdream.engine.Tensor;
+import deepdream.engine.autograd.Tape;
+import deepdream.engine.autograd.Var;
+import deepdream.engine.image.PlanarImage;
+import deepdream.engine.image.Preprocess;
+import deepdream.engine.model.BlobNames;
+import deepdream.engine.model.Net;
+import deepdream.engine.model.NetDef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code deepdream probe}: one blob's activation and the DeepDream gradient d(0.5·Σ blob²)/d(input),
+ * as .npy files, so students and other implementations can inspect the engine.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {"Run the net on an input and save one blob and the gradient of 0.5*sum(blob^2) with respect to the input.",
+                "Writes DIR/activation.npy (float32, the blob's shape) and DIR/input_grad.npy (float32, 1x3xHxW).",
+                "--input: a .npy float32/float64 array 1x3xHxW, already preprocessed (BGR, mean subtracted), used as is;",
+                "or an image, preprocessed the same way at its own size."})
+public final class ProbeCommand implements Runnable {
+    @Mixin VerboseOption verbose;
+    @Mixin ModelOptions model;
+    @Mixin BackendOptions backend;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--input", paramLabel = "FILE", required = true, description = "Input: .npy (1x3xHxW, preprocessed) or an image.")
+    Path input;
+
+    @Option(names = "--layer", paramLabel = "BLOB", required = true, description = "Blob name, e.g. inception_4c/output (see 'deepdream layers').")
+    String layer;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory (created if missing).")
+    Path out;
+
+    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
+    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+
+    @Override
+    public void run() {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " exists and is not a directory");
+        NetDef def = model.loadNet();
+        Npy.Array x = readInput(def);
+        Result r = probe(def, x, layer, backend);
+        Path act = out.resolve("activation.npy"), grad = out.resolve("input_grad.npy");
+        Npy.write(act, r.activationShape, r.activation);
+        try {
+            Npy.write(grad, x.shape(), r.inputGrad);
+        } catch (RuntimeException e) {
+            try { Files.deleteIfExists(act); } catch (IOException ignored) { /* best effort: report the first error */ }
+            throw e;
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(String.format(Locale.ROOT, "%s %s  0.5*sum(a^2) = %.6g", layer, Npy.shapeString(r.activationShape), r.objective));
+        o.println("wrote " + act + " and " + grad);
+        o.flush();
+    }
+
+    private Npy.Array readInput(NetDef def) {
+        int channels = def.inputShape()[1];
+        if (input.getFileName() != null && input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            Npy.Array a = Npy.read(input);
+            int[] s = a.shape();
+            if (s.length != 4 || s[0] != 1 || s[1] != channels)
+                throw new UserException(input + " has shape " + Npy.shapeString(s) + "; the net wants 1x" + channels + "xHxW (preprocessed: BGR, mean subtracted)");
+            return a;
+        }
+        PlanarImage rgb = ImageFiles.read(input, maxPixels);
+        PlanarImage net = Preprocess.toNet(rgb, def.meanBgr());
+        return new Npy.Array(net.nchw(), net.data());
+    }
+
+    /** The blob's value, 0.5·Σ blob² (double sum) and its gradient with respect to the input. */
+    public record Result(int[] activationShape, float[] activation, double objective, float[] inputGrad) {}
+
+    public static Result probe(NetDef def, Npy.Array x, String blob, BackendOptions backendOptions) {
+        try (Backend b = backendOptions.create(); Net net = Net.build(def, b); Tape tape = Tape.recording(b)) {
+            if (!net.hasBlob(blob)) throw new UserException(BlobNames.unknownMessage(blob, net.blobNames()));
+            Tensor in = b.upload(x.data(), x.shape());
+            try {
+                Var leaf = tape.leaf(in, true);
+                Var act;
+                try {
+                    act = net.forward(tape, leaf, blob);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("the net cannot run on input " + Npy.shapeString(x.shape()) + ": " + e.getMessage(), e);
+                }
+                float[] a = act.value().toHost();
+                double obj = 0;
+                for (float v : a) obj += (double) v * v;
+                // d(0.5·Σ a²)/da = a: the activation itself is the seed.
+                tape.backward(act, act.value());
+                Tensor g = leaf.grad();
+                float[] grad = g == null ? new float[x.data().length] : g.toHost();
+                return new Result(act.shape(), a, 0.5 * obj, grad);
+            } finally {
+                in.release();
+            }
+        }
+    }
+}
