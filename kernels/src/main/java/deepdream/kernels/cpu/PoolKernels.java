@@ -43,6 +43,7 @@ final class PoolKernels {
     /** Scalar twin of the vector loop: max over rows [y0, y1) and columns [x0, x0+kw) clipped to [0, w). */
     private static float windowMax(float[] x, int xo, int w, int y0, int y1, int x0, int kw) {
         int a = Math.max(0, x0), b = Math.min(w, x0 + kw);
+        if (a >= b || y0 >= y1) return 0f;   // a window wholly outside the image (as the reference does)
         float m = Float.NEGATIVE_INFINITY;
         for (int iy = y0; iy < y1; iy++) {
             int row = xo + iy * w;
@@ -58,6 +59,7 @@ final class PoolKernels {
             int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
             for (int ox = 0; ox < ow; ox++) {
                 int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                if (x0 >= x1 || y0 >= y1) continue;
                 int arg = xo + y0 * w + x0;
                 float m = x[arg];
                 for (int iy = y0; iy < y1; iy++) {
