@@ -27,7 +27,7 @@ import static deepdream.kernels.BackendComparison.*;
  * <p>Tolerance 1e-4 of the largest output: the reference sums in double, the cpu backend in float
  * with a different order; for the sums here (≤ ~1500 terms) float rounding stays below ~1e-6.
  */
-class CpuBackendProperties {
+class CpuBackendPropertiesTest {
     static final double TOL = 1e-4;
     static final Backend REF = new ReferenceBackend();
     static final CpuBackend CPU2 = new CpuBackend(2);
