@@ -37,9 +37,15 @@ public final class Gemm {
     }
 
     /**
-     * C tile (rows [0, rows) of the block, NR columns) = A block · B panel, plus bias[row] if bias
-     * is not null, written to c[cOff + r·ldc + j] for j &lt; cols. A full tile (cols == NR) is
-     * stored with vector stores; a partial one goes through {@code tile} (MR·NR floats).
+     * C tile (rows [0, rows) of the block, NR columns) = A block · B panel, plus bias[biasOff + row]
+     * if bias is not null, written to c[cOff + r·ldc + j] for j &lt; cols.
+     *
+     * <p>The register tile always goes to {@code tile} (MR·NR floats) first, and {@link #copyOut}
+     * moves the live part: the vector code then has no data-dependent branch. A branch the profile
+     * has not seen (the first partial tile, the first bias-less call) makes C2 deoptimize, and
+     * vector code back in the interpreter runs ~40× slower and allocates a box per operation —
+     * measured as whole dream steps 5× slower under load. Likewise, a vector handed to a method C2
+     * does not inline gets boxed and the box spreads into the loop (17 vs 230 GFLOP/s, measured).
      */
     static void kernel(float[] a, int aOff, float[] b, int bOff, int ldb, int k,
                        float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff, float[] tile) {
@@ -72,39 +78,24 @@ public final class Gemm {
             av = FloatVector.broadcast(S, a[ai + 7]);
             c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
-        // Everything below is written out by hand: a vector passed to a helper method that C2 does
-        // not inline gets boxed, and the box then spreads into the loop (14× slower, measured).
-        if (bias != null) {
-            int q = biasOff;
-            if (rows > 0) { float v = bias[q]; c00 = c00.add(v); c01 = c01.add(v); }
-            if (rows > 1) { float v = bias[q + 1]; c10 = c10.add(v); c11 = c11.add(v); }
-            if (rows > 2) { float v = bias[q + 2]; c20 = c20.add(v); c21 = c21.add(v); }
-            if (rows > 3) { float v = bias[q + 3]; c30 = c30.add(v); c31 = c31.add(v); }
-            if (rows > 4) { float v = bias[q + 4]; c40 = c40.add(v); c41 = c41.add(v); }
-            if (rows > 5) { float v = bias[q + 5]; c50 = c50.add(v); c51 = c51.add(v); }
-            if (rows > 6) { float v = bias[q + 6]; c60 = c60.add(v); c61 = c61.add(v); }
-            if (rows > 7) { float v = bias[q + 7]; c70 = c70.add(v); c71 = c71.add(v); }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        copyOut(tile, c, cOff, ldc, rows, cols, bias, biasOff);
+    }
+
+    /** c[cOff + r·ldc + j] = tile[r·NR + j] (+ bias[biasOff + r]) for the live rows and columns. */
+    private static void copyOut(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            float bv = bias == null ? 0f : bias[biasOff + r];
+            int src = r * NR, dst = cOff + r * ldc, j = 0;
+            for (; j + L <= cols; j += L) FloatVector.fromArray(S, tile, src + j).add(bv).intoArray(c, dst + j);
+            for (; j < cols; j++) c[dst + j] = tile[src + j] + bv;
         }
-        boolean direct = cols == NR;
-        float[] d = direct ? c : tile;
-        int o = direct ? cOff : 0, ld = direct ? ldc : NR;
-        // Rows past 'rows' are zero padding of the A block: never stored.
-        if (rows > 0) { c00.intoArray(d, o); c01.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 1) { c10.intoArray(d, o); c11.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 2) { c20.intoArray(d, o); c21.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 3) { c30.intoArray(d, o); c31.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 4) { c40.intoArray(d, o); c41.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 5) { c50.intoArray(d, o); c51.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 6) { c60.intoArray(d, o); c61.intoArray(d, o + L); }
-        o += ld;
-        if (rows > 7) { c70.intoArray(d, o); c71.intoArray(d, o + L); }
-        if (!direct)
-            for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, cOff + r * ldc, cols);
     }
 }
