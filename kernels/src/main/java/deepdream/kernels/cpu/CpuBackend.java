@@ -30,8 +30,7 @@ public class CpuBackend extends ReferenceBackend {
     private final Parallel par;
     private final CpuConv conv;
     private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
-    private final float[][] lrnScale, lrnRatio, poolRowF;
-    private final int[][] poolRowI;
+    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolIndex;
 
     /** Packed copies of one weight tensor, made lazily per direction. */
     private static final class PackedConv {
@@ -46,8 +45,9 @@ public class CpuBackend extends ReferenceBackend {
         conv = new CpuConv(par);
         lrnScale = new float[threads][0];
         lrnRatio = new float[threads][0];
-        poolRowF = new float[threads][0];
-        poolRowI = new int[threads][0];
+        poolColMax = new float[threads][0];
+        poolColRow = new float[threads][0];
+        poolIndex = new float[threads][0];
     }
 
     @Override public String name() { return "cpu"; }
@@ -203,7 +203,7 @@ public class CpuBackend extends ReferenceBackend {
         Shapes.require("pool output", y, x.n(), x.c(), oh, ow);
         float[] xd = data(x), yd = data(y);
         par.forEach(x.n() * x.c(), (plane, worker) ->
-                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(worker, w)));
+                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w)));
     }
 
     @Override
@@ -215,17 +215,12 @@ public class CpuBackend extends ReferenceBackend {
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         par.forEach(x.n() * x.c(), (plane, worker) ->
                 PoolKernels.maxBackward(xd, plane * h * w, h, w, s, dyd, plane * oh * ow, oh, ow, dxd,
-                        rowFloats(worker, w), rowInts(worker, w)));
+                        rowFloats(poolColMax, worker, w), rowFloats(poolColRow, worker, w), rowFloats(poolIndex, worker, Gemm.L)));
     }
 
-    private float[] rowFloats(int worker, int n) {
-        if (poolRowF[worker].length < n) poolRowF[worker] = new float[n];
-        return poolRowF[worker];
-    }
-
-    private int[] rowInts(int worker, int n) {
-        if (poolRowI[worker].length < n) poolRowI[worker] = new int[n];
-        return poolRowI[worker];
+    private static float[] rowFloats(float[][] buffers, int worker, int n) {
+        if (buffers[worker].length < n) buffers[worker] = new float[n];
+        return buffers[worker];
     }
 
     private float[] lrnBuffer(float[][] buffers, int worker, int n) {
