@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -35,14 +35,18 @@ public final class StepBenchmark {
         public double gflops() { return ms() > 0 ? gflop / ms() * 1e3 : 0; }
     }
 
+    /**
+     * cpuMs is the median process CPU time per step (all threads): when it is well below
+     * threads × medianMs, other processes were taking the cores and the wall time is inflated.
+     */
     public record Result(int width, int height, String blob, String backend, int steps,
-                         double medianMs, double minMs, double maxMs, double gflop, List<LayerTiming> profile) {
+                         double medianMs, double minMs, double maxMs, double cpuMs, double gflop, List<LayerTiming> profile) {
         public double gflops() { return gflop / medianMs * 1e3; }
 
         /** The one-line summary {@code bench} prints per size. */
         public String summary() {
-            return String.format(Locale.ROOT, "size=%dx%d blob=%s median_ms=%.1f min_ms=%.1f max_ms=%.1f gflop=%.2f gflops=%.1f steps=%d backend=%s jdk=%s",
-                    width, height, blob, medianMs, minMs, maxMs, gflop, gflops(), steps, backend, System.getProperty("java.version"));
+            return String.format(Locale.ROOT, "size=%dx%d blob=%s median_ms=%.1f min_ms=%.1f max_ms=%.1f cpu_ms=%.1f gflop=%.2f gflops=%.1f steps=%d backend=%s jdk=%s",
+                    width, height, blob, medianMs, minMs, maxMs, cpuMs, gflop, gflops(), steps, backend, System.getProperty("java.version"));
         }
 
         /** Per-layer table, slowest first, with each layer's share of the profiled step time. */
@@ -63,7 +67,46 @@ public final class StepBenchmark {
 
     /** Multiply-adds ×2 of forward + backward-data to blob at this input size, in GFLOP. */
     public static double stepGflop(Net net, String blob, int width, int height) {
-        return 4.0 * net.forwardMacs(new int[] {1, 3, height, width}, List.of(blob)) / 1e9;
+        long total = 0;
+        for (long m : layerMacs(net, blob, new int[] {1, 3, height, width})) total += m;
+        return 4.0 * total / 1e9;
+    }
+
+    /**
+     * Forward multiply-adds of each layer the blob depends on (0 for the others). Shapes are
+     * inferred for those layers only: the layers past the target (or an auxiliary classifier)
+     * may not accept this input size at all, and a step never runs them.
+     */
+    static long[] layerMacs(Net net, String blob, int[] inputShape) {
+        List<LayerDef> layers = net.def().layers();
+        List<Op> ops = net.ops();
+        int target = net.requireBlob(blob);
+        boolean[] need = new boolean[layers.size()];
+        if (target >= 0) need[target] = true;
+        for (int i = target; i >= 0; i--) {
+            if (!need[i]) continue;
+            for (String bottom : layers.get(i).bottoms()) {
+                int j = i - 1;
+                while (j >= 0 && !layers.get(j).top().equals(bottom)) j--;   // in-place layers rebind the name
+                if (j >= 0) need[j] = true;
+            }
+        }
+        Map<String, int[]> current = new java.util.HashMap<>();
+        current.put(net.inputBlob(), inputShape);
+        long[] macs = new long[layers.size()];
+        for (int i = 0; i <= target; i++) {
+            if (!need[i]) continue;
+            LayerDef l = layers.get(i);
+            int[][] in = new int[l.bottoms().size()][];
+            for (int k = 0; k < in.length; k++) in[k] = current.get(l.bottoms().get(k));
+            try {
+                current.put(l.top(), ops.get(i).outputShape(in));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + l.name() + "' at input " + deepdream.engine.Shapes.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+            macs[i] = ops.get(i).forwardMacs(in);
+        }
+        return macs;
     }
 
     /**
@@ -76,28 +119,41 @@ public final class StepBenchmark {
         net.requireBlob(blob);
         Backend b = net.backend();
         int[] shape = {1, 3, height, width};
-        net.blobShapes(shape);   // fails early with the layer name if the size is too small
+        layerMacs(net, blob, shape);   // fails early, naming the layer, if the size is too small
         float[] pixels = new float[3 * height * width];
         Random rnd = new Random(42);
         for (int i = 0; i < pixels.length; i++) pixels[i] = (float) (rnd.nextDouble() * 255 - 128);   // mean-subtracted BGR range
         Tensor input = b.upload(pixels, shape);
         try {
             for (int i = 0; i < warmup; i++) step(net, blob, input, null);
-            double[] ms = new double[steps];
+            double[] ms = new double[steps], cpu = new double[steps];
             for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
+                long c0 = processCpuNanos(), t0 = System.nanoTime();
                 step(net, blob, input, null);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
+                cpu[i] = (processCpuNanos() - c0) / 1e6;
             }
             List<LayerTiming> table = profile ? profile(net, blob, input, steps) : List.of();
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
-            double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
-            return new Result(width, height, blob, b.describe(), steps, median, sorted[0], sorted[steps - 1],
+            return new Result(width, height, blob, b.describe(), steps, median(ms), sorted[0], sorted[steps - 1], median(cpu),
                     stepGflop(net, blob, width, height), table);
         } finally {
             input.release();
         }
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** CPU time of the whole process (all threads); -1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     /** One dream step without the image update; returns Σ|gradient| (forces completion on async devices). */
@@ -134,15 +190,11 @@ public final class StepBenchmark {
             }
         };
         for (int s = 0; s < steps; s++) step(net, blob, input, listener);
-        Map<String, int[]> shapes = net.blobShapes(new int[] {1, 3, input.h(), input.w()});
+        long[] macs = layerMacs(net, blob, new int[] {1, 3, input.h(), input.w()});
         List<LayerTiming> out = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             if (!seen[i]) continue;
-            LayerDef l = layers.get(i);
-            int[][] in = new int[l.bottoms().size()][];
-            for (int k = 0; k < in.length; k++) in[k] = shapes.get(l.bottoms().get(k));
-            double gflop = 4.0 * ops.get(i).forwardMacs(in) / 1e9;
-            out.add(new LayerTiming(l.name(), ops.get(i).type(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps, gflop));
+            out.add(new LayerTiming(layers.get(i).name(), ops.get(i).type(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps, 4.0 * macs[i] / 1e9));
         }
         return out;
     }
