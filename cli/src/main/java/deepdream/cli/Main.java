@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ClassifyCommand.class,
                 ProbeCommand.class,
                 ModelsCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

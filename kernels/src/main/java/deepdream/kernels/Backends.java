@@ -1,6 +1,7 @@
 package deepdream.kernels;
 
 import deepdream.engine.Backend;
+import deepdream.kernels.cpu.CpuBackend;
 import deepdream.kernels.reference.ReferenceBackend;
 
 import java.util.List;
@@ -10,7 +11,10 @@ public final class Backends {
     private Backends() {}
 
     /** Known backend names, in the order shown to users. */
-    public static final List<String> NAMES = List.of("reference");
+    public static final List<String> NAMES = List.of("cpu", "reference");
+
+    /** The backend used when the user names none: the fast multi-threaded host backend. */
+    public static final String DEFAULT = "cpu";
 
     /** The backend with this name, using all available processors where that applies. */
     public static Backend create(String name) { return create(name, Runtime.getRuntime().availableProcessors()); }
@@ -20,6 +24,7 @@ public final class Backends {
         if (threads < 1) throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
         String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (key) {
+            case "cpu" -> new CpuBackend(threads);
             case "reference" -> new ReferenceBackend();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; known backends: " + String.join(", ", NAMES));
         };

@@ -1,0 +1,127 @@
+package deepdream.cli;
+
+import deepdream.engine.Backend;
+import deepdream.engine.model.Net;
+import deepdream.engine.model.NetDef;
+import deepdream.importers.caffe.CaffeImporter;
+import deepdream.importers.caffe.ModelCatalog;
+import deepdream.importers.caffe.ModelLocator;
+import deepdream.kernels.Backends;
+import deepdream.kernels.bench.StepBenchmark;
+import deepdream.kernels.bench.SyntheticGoogLeNet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code deepdream bench}: times DeepDream steps (forward to a layer, L2 objective, backward to the
+ * input) per image size and prints one line per size; {@code --profile} adds a per-layer table.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time DeepDream steps: forward to a layer, then backward to the input, as one dream step does.",
+                "Prints one line per size with the median step time and GFLOP/s (forward + backward-data multiply-adds x2)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Option(names = "--size", split = ",", paramLabel = "WxH", defaultValue = "224x224,512x512,1024x768",
+            description = "Image sizes, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--layer", defaultValue = SyntheticGoogLeNet.TARGET, description = "Blob to dream on (default: ${DEFAULT-VALUE}).")
+    String layer;
+
+    @Option(names = "--backend", defaultValue = Backends.DEFAULT, description = "Backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = BackendNames.class)
+    String backend;
+
+    @Option(names = "--threads", description = "Worker threads for the cpu backend (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps per size first; the JIT compiles the kernels during these (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "10", description = "Timed steps per size; the median is reported (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--profile", description = "Also print a per-layer table (ms, GFLOP/s, share of the step).")
+    boolean profile;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "bvlc_googlenet.caffemodel (default: $DEEPDREAM_WEIGHTS, then the model cache).")
+    Path weights;
+
+    @Option(names = "--random-weights", description = "GoogLeNet's layers up to inception_4c with random weights: no download needed, same work per step.")
+    boolean randomWeights;
+
+    static final class BackendNames extends ArrayList<String> {
+        BackendNames() { super(Backends.NAMES); }
+    }
+
+    @Override
+    public Integer call() {
+        if (steps < 1) throw new UserException("--steps must be at least 1, got " + steps);
+        if (warmup < 0) throw new UserException("--warmup cannot be negative, got " + warmup);
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1) throw new UserException("--threads must be at least 1, got " + n);
+        List<int[]> parsed = new ArrayList<>();
+        for (String s : sizes) parsed.add(parseSize(s));
+        NetDef def = loadModel();
+        PrintStream out = System.out;
+        Backend b;
+        try {
+            b = Backends.create(backend, n);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+        try (b; Net net = Net.build(def, b)) {
+            if (!net.hasBlob(layer)) {
+                try {
+                    net.requireBlob(layer);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage(), e);
+                }
+            }
+            if (verbose.verbose) out.println("model: " + def.name() + "; backend: " + b.describe());
+            for (int[] wh : parsed) {
+                StepBenchmark.Result r;
+                try {
+                    r = StepBenchmark.run(net, layer, wh[0], wh[1], warmup, steps, profile);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("size " + wh[0] + "x" + wh[1] + ": " + e.getMessage(), e);
+                }
+                out.println(r.summary() + " threads=" + n);
+                if (profile) out.print(r.profileTable());
+                out.flush();
+            }
+        }
+        return 0;
+    }
+
+    private NetDef loadModel() {
+        if (randomWeights) {
+            if (weights != null) throw new UserException("--weights and --random-weights exclude each other");
+            return SyntheticGoogLeNet.build(1);
+        }
+        ModelCatalog catalog = ModelCatalog.bundled();
+        Path file = ModelLocator.system().findWeights(weights, catalog.defaultModel());
+        return CaffeImporter.loadDefault(file);
+    }
+
+    static int[] parseSize(String s) {
+        String[] p = s.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (p.length == 2) {
+                int w = Integer.parseInt(p[0].trim()), h = Integer.parseInt(p[1].trim());
+                if (w >= 1 && h >= 1 && (long) w * h <= 64L * 1024 * 1024) return new int[] {w, h};
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new UserException("--size expects WIDTHxHEIGHT such as 512x512 (positive, at most 64 megapixels), got '" + s + "'");
+    }
+}

@@ -1,0 +1,280 @@
+package deepdream.kernels.cpu;
+
+import deepdream.engine.ConvSpec;
+import deepdream.engine.LrnSpec;
+import deepdream.engine.PoolSpec;
+import deepdream.engine.Shapes;
+import deepdream.engine.Tensor;
+import deepdream.kernels.reference.ReferenceBackend;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The fast host backend: the reference backend's storage and semantics, with the hot ops
+ * recomputed by Vector API kernels on a fixed pool of threads. Everything not overridden here
+ * (inner product, softmax, average pooling, grouped convolution, small utilities) is the oracle's
+ * own code, so it is correct by construction.
+ *
+ * <p>Convolution weights are packed for the GEMM micro-kernel once, on first use, and cached per
+ * weight tensor: weights are fixed for the life of a net. Writing into a tensor through this
+ * backend (set, fill, copy, axpy, scale...) or releasing it drops its packed copy.
+ */
+public class CpuBackend extends ReferenceBackend {
+    /** Elements below which an element-wise op is not worth waking the other threads for. */
+    private static final int PARALLEL_MIN = 1 << 16;
+    /** Pixels per LRN task (keeps the per-thread scale/ratio buffers at 2·C·256 floats). */
+    private static final int LRN_BLOCK = 256;
+
+    private final Parallel par;
+    private final CpuConv conv;
+    private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
+    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolIndex;
+
+    /** Packed copies of one weight tensor, made lazily per direction. */
+    private static final class PackedConv {
+        volatile float[] forward, flipped, transposed;
+    }
+
+    /** Uses every available processor. */
+    public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
+
+    public CpuBackend(int threads) {
+        par = new Parallel(threads);
+        conv = new CpuConv(par);
+        lrnScale = new float[threads][0];
+        lrnRatio = new float[threads][0];
+        poolColMax = new float[threads][0];
+        poolColRow = new float[threads][0];
+        poolIndex = new float[threads][0];
+    }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public String describe() {
+        return "cpu (Vector API " + Gemm.L + " float lanes, " + par.threads() + " thread" + (par.threads() == 1 ? "" : "s") + ")";
+    }
+
+    public int threads() { return par.threads(); }
+
+    @Override
+    public void close() {
+        par.close();
+        packed.clear();
+        super.close();
+    }
+
+    @Override
+    public void recycle(Tensor t) {
+        written(t);
+        super.recycle(t);
+    }
+
+    // ---- convolution ------------------------------------------------------------------------
+
+    private static CpuConv.Geometry geometry(Tensor x, Tensor weight, ConvSpec s) {
+        int h = x.h(), w = x.w();
+        return new CpuConv.Geometry(x.c(), h, w, weight.n(), s.kernelH(), s.kernelW(), s.strideH(), s.strideW(),
+                s.padH(), s.padW(), s.outH(h), s.outW(w));
+    }
+
+    private static void check(String what, Tensor x, Tensor weight, ConvSpec s, Tensor y) {
+        if (weight.rank() != 4 || weight.c() != x.c() || weight.h() != s.kernelH() || weight.w() != s.kernelW())
+            throw new IllegalArgumentException(what + ": weight " + Shapes.toString(weight.shape()) + " does not fit input "
+                    + Shapes.toString(x.shape()) + " and kernel " + s.kernelH() + "x" + s.kernelW());
+        Shapes.require(what + " output", y, x.n(), weight.n(), s.outH(x.h()), s.outW(x.w()));
+    }
+
+    private PackedConv packs(Tensor weight) { return packed.computeIfAbsent(weight, k -> new PackedConv()); }
+
+    @Override
+    public void conv2d(Tensor x, Tensor weight, Tensor bias, ConvSpec s, Tensor y) {
+        if (s.groups() != 1) { super.conv2d(x, weight, bias, s, y); return; }
+        check("conv2d", x, weight, s, y);
+        if (bias != null && bias.size() != weight.n())
+            throw new IllegalArgumentException("conv2d: bias has " + bias.size() + " values for " + weight.n() + " outputs");
+        CpuConv.Geometry g = geometry(x, weight, s);
+        PackedConv p = packs(weight);
+        float[] a = p.forward;
+        if (a == null) p.forward = a = CpuConv.packForward(data(weight), g);
+        float[] xd = data(x), yd = data(y), bd = bias == null ? null : data(bias);
+        int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
+        for (int n = 0; n < x.n(); n++) conv.forward(xd, n * xs, g, a, bd, yd, n * ys);
+    }
+
+    @Override
+    public void conv2dBackwardData(Tensor dy, Tensor weight, ConvSpec s, Tensor dx) {
+        if (s.groups() != 1) { super.conv2dBackwardData(dy, weight, s, dx); return; }
+        check("conv2d backward", dx, weight, s, dy);
+        CpuConv.Geometry g = geometry(dx, weight, s);
+        PackedConv p = packs(weight);
+        float[] dyd = data(dy), dxd = data(dx);
+        int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
+        if (CpuConv.flippable(g)) {
+            float[] a = p.flipped;
+            if (a == null) p.flipped = a = CpuConv.packFlipped(data(weight), g);
+            CpuConv.Geometry f = CpuConv.flipped(g);
+            for (int n = 0; n < dy.n(); n++) conv.forward(dyd, n * ys, f, a, null, dxd, n * xs);
+        } else {
+            float[] a = p.transposed;
+            if (a == null) p.transposed = a = CpuConv.packTransposed(data(weight), g);
+            for (int n = 0; n < dy.n(); n++) conv.backwardCol2im(dyd, n * ys, g, a, dxd, n * xs);
+        }
+    }
+
+    // ---- element-wise ---------------------------------------------------------------------------
+
+    /** Splits [0, n) into chunks across the threads (one chunk when small). */
+    private void chunks(int n, Range body) {
+        if (n < PARALLEL_MIN || par.threads() == 1) { body.run(0, n); return; }
+        int parts = 4 * par.threads(), step = (n + parts - 1) / parts;
+        par.forEach(parts, (task, worker) -> {
+            int from = task * step, to = Math.min(n, from + step);
+            if (from < to) body.run(from, to);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Range { void run(int from, int to); }
+
+    @Override
+    public void relu(Tensor x, Tensor y) {
+        Shapes.requireSame("relu", x, y);
+        float[] xd = data(x), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.relu(xd, yd, from, to));
+    }
+
+    @Override
+    public void reluBackward(Tensor x, Tensor dy, Tensor dx) {
+        Shapes.requireSame("relu backward", x, dy);
+        Shapes.requireSame("relu backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        chunks(x.size(), (from, to) -> VectorOps.reluBackward(xd, dyd, dxd, from, to));
+    }
+
+    @Override
+    public void axpy(float a, Tensor x, Tensor y) {
+        Shapes.requireSame("axpy", x, y);
+        written(y);
+        float[] xd = data(x), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.axpy(a, xd, yd, from, to));
+    }
+
+    @Override
+    public void scale(Tensor x, float a) {
+        written(x);
+        float[] xd = data(x);
+        chunks(x.size(), (from, to) -> VectorOps.scale(xd, a, from, to));
+    }
+
+    @Override
+    public double sumSquares(Tensor x) { return VectorOps.sumSquares(data(x), 0, x.size()); }
+
+    @Override
+    public double sumAbs(Tensor x) { return VectorOps.sumAbs(data(x), 0, x.size()); }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        Shapes.requireSame("dot", a, b);
+        return VectorOps.dot(data(a), data(b), 0, a.size());
+    }
+
+    // ---- writes that must drop packed weights ----------------------------------------------------
+
+    private void written(Tensor t) {
+        if (!packed.isEmpty()) packed.remove(t);
+    }
+
+    @Override public void fill(Tensor t, float value) { written(t); super.fill(t, value); }
+    @Override public void copy(Tensor src, Tensor dst) { written(dst); super.copy(src, dst); }
+    @Override public void set(Tensor t, int index, float value) { written(t); super.set(t, index, value); }
+    @Override public void fillChannel(Tensor t, int channel, float value) { written(t); super.fillChannel(t, channel, value); }
+    @Override public void clampChannels(Tensor x, float[] lo, float[] hi) { written(x); super.clampChannels(x, lo, hi); }
+    @Override public void roll(Tensor src, int dy, int dx, Tensor dst) { written(dst); super.roll(src, dy, dx, dst); }
+
+    // ---- pooling and LRN ----------------------------------------------------------------------
+
+    @Override
+    public void pool(Tensor x, PoolSpec s, Tensor y) {
+        if (s.method() != PoolSpec.Method.MAX) { super.pool(x, s, y); return; }
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
+        Shapes.require("pool output", y, x.n(), x.c(), oh, ow);
+        float[] xd = data(x), yd = data(y);
+        par.forEach(x.n() * x.c(), (plane, worker) ->
+                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w)));
+    }
+
+    @Override
+    public void poolBackward(Tensor x, Tensor dy, PoolSpec s, Tensor dx) {
+        if (s.method() != PoolSpec.Method.MAX) { super.poolBackward(x, dy, s, dx); return; }
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
+        Shapes.require("pool backward gradient", dy, x.n(), x.c(), oh, ow);
+        Shapes.requireSame("pool backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        par.forEach(x.n() * x.c(), (plane, worker) ->
+                PoolKernels.maxBackward(xd, plane * h * w, h, w, s, dyd, plane * oh * ow, oh, ow, dxd,
+                        rowFloats(poolColMax, worker, w), rowFloats(poolColRow, worker, w), rowFloats(poolIndex, worker, Gemm.L)));
+    }
+
+    private static float[] rowFloats(float[][] buffers, int worker, int n) {
+        if (buffers[worker].length < n) buffers[worker] = new float[n];
+        return buffers[worker];
+    }
+
+    private float[] lrnBuffer(float[][] buffers, int worker, int n) {
+        if (buffers[worker].length < n) buffers[worker] = new float[n];
+        return buffers[worker];
+    }
+
+    @Override
+    public void lrn(Tensor x, LrnSpec s, Tensor y) {
+        Shapes.requireSame("lrn", x, y);
+        int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
+        float[] xd = data(x), yd = data(y);
+        par.forEach(x.n() * blocks, (task, worker) -> {
+            int n = task / blocks, p0 = (task % blocks) * LRN_BLOCK, p1 = Math.min(hw, p0 + LRN_BLOCK);
+            LrnKernels.forward(xd, n * c * hw, c, hw, p0, p1, s, lrnBuffer(lrnScale, worker, c * LRN_BLOCK), yd);
+        });
+    }
+
+    @Override
+    public void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec s, Tensor dx) {
+        Shapes.requireSame("lrn backward", x, y);
+        Shapes.requireSame("lrn backward", x, dy);
+        Shapes.requireSame("lrn backward", x, dx);
+        int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
+        float[] xd = data(x), yd = data(y), dyd = data(dy), dxd = data(dx);
+        par.forEach(x.n() * blocks, (task, worker) -> {
+            int n = task / blocks, p0 = (task % blocks) * LRN_BLOCK, p1 = Math.min(hw, p0 + LRN_BLOCK);
+            LrnKernels.backward(xd, yd, dyd, n * c * hw, c, hw, p0, p1, s,
+                    lrnBuffer(lrnScale, worker, c * LRN_BLOCK), lrnBuffer(lrnRatio, worker, c * LRN_BLOCK), dxd);
+        });
+    }
+
+    // ---- concat ----------------------------------------------------------------------------------
+
+    /** One copy per image: the source's channels are one contiguous run in the destination. */
+    @Override
+    public void copyIntoChannels(Tensor src, Tensor dst, int channelOffset) {
+        requireSlice("concat", src, dst, channelOffset);
+        int hw = src.h() * src.w(), cs = src.c(), cd = dst.c();
+        float[] sd = data(src), dd = data(dst);
+        for (int n = 0; n < src.n(); n++) System.arraycopy(sd, n * cs * hw, dd, (n * cd + channelOffset) * hw, cs * hw);
+    }
+
+    @Override
+    public void copyFromChannels(Tensor src, int channelOffset, Tensor dst) {
+        requireSlice("concat backward", dst, src, channelOffset);
+        int hw = dst.h() * dst.w(), cs = src.c(), cd = dst.c();
+        float[] sd = data(src), dd = data(dst);
+        for (int n = 0; n < dst.n(); n++) System.arraycopy(sd, (n * cs + channelOffset) * hw, dd, n * cd * hw, cd * hw);
+    }
+
+    private static void requireSlice(String what, Tensor part, Tensor whole, int offset) {
+        if (part.n() != whole.n() || part.h() != whole.h() || part.w() != whole.w() || offset < 0 || offset + part.c() > whole.c())
+            throw new IllegalArgumentException(what + ": " + Shapes.toString(part.shape()) + " does not fit channels from " + offset
+                    + " of " + Shapes.toString(whole.shape()));
+    }
+}

@@ -1,0 +1,108 @@
+package deepdream.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise loops on host arrays, each a vector loop followed by its scalar tail (the tail is the
+ * readable scalar twin of the loop). Ranges are [from, to) so callers can split them across threads.
+ */
+final class VectorOps {
+    private VectorOps() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements summed in float before being added to the double total (keeps Σ accurate to ~1e-7). */
+    private static final int BLOCK = 1024;
+
+    /** y = max(x, 0). */
+    static void relu(float[] x, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L)
+            FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        for (; i < to; i++) y[i] = Math.max(x[i], 0f);
+    }
+
+    /**
+     * dx = dy where x &gt; 0, else 0. Gradients below {@link #TINY} in magnitude are flushed to zero:
+     * Java cannot set the CPU's flush-to-zero mode, and denormal gradients deep in backward would
+     * otherwise make every convolution that reads them many times slower.
+     */
+    static void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            var keep = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)
+                    .and(g.abs().compare(VectorOperators.GE, TINY));
+            FloatVector.zero(S).blend(g, keep).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = x[i] > 0f && Math.abs(dy[i]) >= TINY ? dy[i] : 0f;
+    }
+
+    /** Smallest gradient magnitude kept by {@link #reluBackward}; far below anything that moves a pixel. */
+    static final float TINY = 1e-30f;
+
+    /** y += a·x. */
+    static void axpy(float a, float[] x, float[] y, int from, int to) {
+        int i = from;
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (int end = from + S.loopBound(to - from); i < end; i += L)
+            av.fma(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i)).intoArray(y, i);
+        for (; i < to; i++) y[i] += a * x[i];
+    }
+
+    /** x *= a. */
+    static void scale(float[] x, float a, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L)
+            FloatVector.fromArray(S, x, i).mul(a).intoArray(x, i);
+        for (; i < to; i++) x[i] *= a;
+    }
+
+    /** Σ x². */
+    static double sumSquares(float[] x, int from, int to) {
+        double total = 0;
+        for (int b = from; b < to; b += BLOCK) {
+            int e = Math.min(to, b + BLOCK), i = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (int end = b + S.loopBound(e - b); i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                acc = v.fma(v, acc);
+            }
+            double part = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) part += (double) x[i] * x[i];
+            total += part;
+        }
+        return total;
+    }
+
+    /** Σ |x|. */
+    static double sumAbs(float[] x, int from, int to) {
+        double total = 0;
+        for (int b = from; b < to; b += BLOCK) {
+            int e = Math.min(to, b + BLOCK), i = b;
+            FloatVector acc = FloatVector.zero(S);
+            for (int end = b + S.loopBound(e - b); i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, i).abs());
+            double part = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) part += Math.abs(x[i]);
+            total += part;
+        }
+        return total;
+    }
+
+    /** Σ a·b. */
+    static double dot(float[] a, float[] b, int from, int to) {
+        double total = 0;
+        for (int s = from; s < to; s += BLOCK) {
+            int e = Math.min(to, s + BLOCK), i = s;
+            FloatVector acc = FloatVector.zero(S);
+            for (int end = s + S.loopBound(e - s); i < end; i += L)
+                acc = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, i), acc);
+            double part = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) part += (double) a[i] * b[i];
+            total += part;
+        }
+        return total;
+    }
+}
