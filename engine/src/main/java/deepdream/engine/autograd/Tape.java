@@ -69,7 +69,12 @@ public final class Tape implements AutoCloseable {
         }
         Tensor out = backend.allocate(op.outputShape(shapes));
         long t0 = listener == null ? 0 : System.nanoTime();
-        op.forward(backend, values, out);
+        try {
+            op.forward(backend, values, out);
+        } catch (RuntimeException e) {
+            out.release();   // not yet on the tape: close() would never return it to the pool
+            throw e;
+        }
         boolean record = recording && needsGrad;
         Var v = new Var(out, record, record ? op : null, record ? inputs.clone() : new Var[0], true);
         if (listener != null) listener.forwardDone(op, v, System.nanoTime() - t0);

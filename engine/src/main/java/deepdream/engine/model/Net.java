@@ -136,7 +136,8 @@ public final class Net implements AutoCloseable {
             }
             if (!tape.isRecording())
                 for (int p : from)
-                    if (p >= 0 && lastUse[p] == i && !keep.contains(p)) { tape.release(values[p]); values[p] = null; }
+                    // values[p] != null: a layer may read the same blob twice (release it once).
+                    if (p >= 0 && lastUse[p] == i && !keep.contains(p) && values[p] != null) { tape.release(values[p]); values[p] = null; }
         }
         Map<String, Var> result = new LinkedHashMap<>();
         for (String w : wanted) {

@@ -1,0 +1,44 @@
+package deepdream.importers.caffe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Class labels, one line per output unit in order (Caffe's synset_words.txt: "n01440764 tench, Tinca tinca"). */
+public final class Labels {
+    private final List<String> lines;
+
+    public Labels(List<String> lines) { this.lines = List.copyOf(lines); }
+
+    /** Reads a label file; blank trailing lines are dropped. */
+    public static Labels read(Path file) {
+        try {
+            List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) lines.remove(lines.size() - 1);
+            if (lines.isEmpty()) throw new ModelFormatException("label file " + file + " is empty");
+            return new Labels(lines.stream().map(String::strip).toList());
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException("label file not found: " + file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ModelFormatException("label file " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read label file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int size() { return lines.size(); }
+
+    /** The label line of class i, or "class i" past the end of the list. */
+    public String get(int i) { return i >= 0 && i < lines.size() ? lines.get(i) : "class " + i; }
+
+    /** Fails unless there is one label per class. */
+    public Labels requireCount(int classes, Path source) {
+        if (lines.size() != classes)
+            throw new ModelFormatException("label file " + source + " has " + lines.size() + " lines, but the net has " + classes
+                    + " classes; use the synset_words.txt that belongs to the model (--labels FILE)");
+        return this;
+    }
+}

@@ -1,0 +1,61 @@
+package deepdream.kernels.grad;
+
+import deepdream.engine.Backend;
+import deepdream.engine.Tensor;
+import deepdream.engine.objective.Objective;
+import deepdream.engine.testing.GradientChecker;
+import deepdream.engine.testing.RandomTensors;
+import deepdream.kernels.reference.ReferenceBackend;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Each objective's gradient() against central differences of its value(), on random activations. */
+class ObjectiveGradientPropertiesTest {
+    private final Backend b = new ReferenceBackend();
+
+    private Tensor activation(long seed, int n, int c, int h, int w) {
+        return new RandomTensors(b, seed).uniform(-2, 2, n, c, h, w);
+    }
+
+    @Property(tries = 50)
+    void l2(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 17) int c,
+            @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.l2());
+        assertEquals(0.5 * b.sumSquares(a), Objective.l2().value(b, a), 1e-12);
+    }
+
+    @Property(tries = 50)
+    void channelMean(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 17) int c,
+                     @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w,
+                     @ForAll @IntRange(min = 0, max = 16) int channel, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.channelMean(channel % c));
+    }
+
+    @Property(tries = 50)
+    void unit(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 17) int c,
+              @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w,
+              @ForAll @IntRange(min = 0, max = 100) int pick, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.unit(pick % c, (pick / c) % h, (pick / (c * h)) % w));
+    }
+
+    @Property(tries = 50)
+    void unitOfAClassScoreVector(@ForAll @IntRange(min = 1, max = 40) int classes, @ForAll @IntRange(min = 0, max = 39) int pick,
+                                 @ForAll long seed) {
+        Tensor scores = new RandomTensors(b, seed).uniform(-2, 2, 1, classes);
+        new GradientChecker(b).seed(seed).assertGradient(scores, Objective.unit(pick % classes, 0, 0));
+    }
+
+    @Property(tries = 50)
+    void dot(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 17) int c,
+             @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        Tensor target = new RandomTensors(b, seed + 1).uniform(-1, 1, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.dot(target));
+    }
+}
