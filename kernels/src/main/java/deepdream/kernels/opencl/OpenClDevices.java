@@ -34,7 +34,7 @@ public final class OpenClDevices {
     }
 
     static final String INSTALL_HINT = "Install your GPU vendor's OpenCL driver, or on Debian/Ubuntu: "
-            + "sudo apt-get install pocl-opencl-icd (an OpenCL driver for the CPU)";
+            + "sudo apt-get install ocl-icd-libopencl1 pocl-opencl-icd (the OpenCL loader and a driver for the CPU)";
 
     /** Every device of every platform; throws {@link OpenClUnavailableException} when there is no runtime or device. */
     public static List<Device> list() {

@@ -5,7 +5,7 @@ import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Tensor;
-import deepdream.kernels.BackendComparison;
+
 import deepdream.kernels.reference.ReferenceBackend;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import static deepdream.kernels.BackendComparison.TOLERANCE;
+import static deepdream.kernels.opencl.ClComparison.TOLERANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every op of the OpenCL backend against the reference backend on random shapes: odd sizes,
  * channel counts that are no multiple of 16, padding, strides 1 and 2 (and 3 for pooling),
  * kernels 1/3/5/7 (rectangular too), groups, ceil-mode overhang, LRN sizes 1–7. Copies and
- * element-wise ops must match exactly; sums within {@link BackendComparison#TOLERANCE}
+ * element-wise ops must match exactly; sums within {@link ClComparison#TOLERANCE}
  * (norm-wise relative error, defined there). Convolutions run with both the device's tuning
  * and the GPU tiles (local memory), so both code paths are checked on any device.
  */
@@ -69,17 +69,17 @@ class OpenClBackendTest {
         int hh = Math.max(h, s.kernelH() - 2 * s.padH()), ww = Math.max(w, s.kernelW() - 2 * s.padW());
         Random r = new Random(seed);
         int c = cg * groups, m = mg * groups;
-        float[] x = BackendComparison.random(r, n * c * hh * ww), wt = BackendComparison.random(r, m * cg * s.kernelH() * s.kernelW());
-        float[] bias = withBias ? BackendComparison.random(r, m) : null;
+        float[] x = ClComparison.random(r, n * c * hh * ww), wt = ClComparison.random(r, m * cg * s.kernelH() * s.kernelW());
+        float[] bias = withBias ? ClComparison.random(r, m) : null;
         int[] yShape = {n, m, s.outH(hh), s.outW(ww)};
         float[] expected = run(ref, b -> {
-            Tensor y = b.allocate(yShape);
+            Tensor y = out(b, yShape);
             b.conv2d(b.upload(x, n, c, hh, ww), b.upload(wt, m, cg, s.kernelH(), s.kernelW()), bias == null ? null : b.upload(bias, m), s, y);
             return y;
         });
         for (OpenClBackend cb : convBackends) {
             float[] got = run(cb, b -> {
-                Tensor y = b.allocate(yShape);
+                Tensor y = out(b, yShape);
                 b.conv2d(b.upload(x, n, c, hh, ww), b.upload(wt, m, cg, s.kernelH(), s.kernelW()), bias == null ? null : b.upload(bias, m), s, y);
                 return y;
             });
@@ -100,9 +100,9 @@ class OpenClBackendTest {
         Random r = new Random(seed);
         int c = cg * groups, m = mg * groups, hh = h, ww = w;
         int[] dyShape = {n, m, s.outH(h), s.outW(w)};
-        float[] dy = BackendComparison.random(r, n * m * dyShape[2] * dyShape[3]), wt = BackendComparison.random(r, m * cg * s.kernelH() * s.kernelW());
+        float[] dy = ClComparison.random(r, n * m * dyShape[2] * dyShape[3]), wt = ClComparison.random(r, m * cg * s.kernelH() * s.kernelW());
         java.util.function.Function<Backend, Tensor> op = b -> {
-            Tensor dx = b.allocate(n, c, hh, ww);
+            Tensor dx = out(b, n, c, hh, ww);
             b.conv2dBackwardData(b.upload(dy, dyShape), b.upload(wt, m, cg, s.kernelH(), s.kernelW()), s, dx);
             return dx;
         };
@@ -124,9 +124,9 @@ class OpenClBackendTest {
         // 70 output channels and 81 pixels span two 64-row and two 64-column GPU tiles.
         Random r = new Random(7);
         ConvSpec s = ConvSpec.square(3, 1, 1);
-        float[] x = BackendComparison.random(r, 2 * 19 * 9 * 9), wt = BackendComparison.random(r, 70 * 19 * 9);
+        float[] x = ClComparison.random(r, 2 * 19 * 9 * 9), wt = ClComparison.random(r, 70 * 19 * 9);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor y = b.allocate(2, 70, 9, 9);
+            Tensor y = out(b, 2, 70, 9, 9);
             b.conv2d(b.upload(x, 2, 19, 9, 9), b.upload(wt, 70, 19, 3, 3), null, s, y);
             return y;
         };
@@ -142,15 +142,15 @@ class OpenClBackendTest {
                                       @ForAll boolean withBias, @ForAll long seed) {
         Random r = new Random(seed);
         int in = c * hw * hw;
-        float[] x = BackendComparison.random(r, n * in), wt = BackendComparison.random(r, out * in), dy = BackendComparison.random(r, n * out);
-        float[] bias = withBias ? BackendComparison.random(r, out) : null;
+        float[] x = ClComparison.random(r, n * in), wt = ClComparison.random(r, out * in), dy = ClComparison.random(r, n * out);
+        float[] bias = withBias ? ClComparison.random(r, out) : null;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor y = b.allocate(n, out);
+            Tensor y = out(b, n, out);
             b.innerProduct(b.upload(x, n, c, hw, hw), b.upload(wt, out, in), bias == null ? null : b.upload(bias, out), y);
             return y;
         };
         java.util.function.Function<Backend, Tensor> bwd = b -> {
-            Tensor dx = b.allocate(n, c, hw, hw);
+            Tensor dx = out(b, n, c, hw, hw);
             b.innerProductBackwardData(b.upload(dy, n, out), b.upload(wt, out, in), dx);
             return dx;
         };
@@ -161,16 +161,16 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void reluMatchesReferenceExactly(@ForAll @IntRange(min = 1, max = 3000) int size, @ForAll boolean inPlace, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = BackendComparison.randomTies(r, size, 6), dy = BackendComparison.random(r, size);
+        float[] x = ClComparison.randomTies(r, size, 6), dy = ClComparison.random(r, size);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor xt = b.upload(x, size);
-            Tensor y = inPlace ? xt : b.allocate(size);
+            Tensor y = inPlace ? xt : out(b, size);
             b.relu(xt, y);
             return y;
         };
         java.util.function.Function<Backend, Tensor> bwd = b -> {
             Tensor g = b.upload(dy, size);
-            Tensor dx = inPlace ? g : b.allocate(size);
+            Tensor dx = inPlace ? g : out(b, size);
             b.reluBackward(b.upload(x, size), g, dx);
             return dx;
         };
@@ -183,17 +183,17 @@ class OpenClBackendTest {
                                  @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 7) int w,
                                  @ForAll @IntRange(min = 1, max = 20) int magnitude, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = BackendComparison.random(r, n * c * h * w), dy = BackendComparison.random(r, n * c * h * w);
+        float[] x = ClComparison.random(r, n * c * h * w), dy = ClComparison.random(r, n * c * h * w);
         for (int i = 0; i < x.length; i++) x[i] *= magnitude;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor y = b.allocate(n, c, h, w);
+            Tensor y = out(b, n, c, h, w);
             b.softmax(b.upload(x, n, c, h, w), y);
             return y;
         };
         float[] y = run(ref, fwd);
         check("softmax", run(cl, fwd), y, TOLERANCE);
         java.util.function.Function<Backend, Tensor> bwd = b -> {
-            Tensor dx = b.allocate(n, c, h, w);
+            Tensor dx = out(b, n, c, h, w);
             b.softmaxBackward(b.upload(y, n, c, h, w), b.upload(dy, n, c, h, w), dx);
             return dx;
         };
@@ -213,16 +213,16 @@ class OpenClBackendTest {
         int hh = Math.max(h, kh - 2 * s.padH()), ww = Math.max(w, kw - 2 * s.padW());
         Random r = new Random(seed);
         // Coarse values: many ties, so the first-maximum rule decides where max-pool gradients go.
-        float[] x = BackendComparison.randomTies(r, n * c * hh * ww, 4);
+        float[] x = ClComparison.randomTies(r, n * c * hh * ww, 4);
         int[] yShape = {n, c, s.outH(hh), s.outW(ww)};
-        float[] dy = BackendComparison.random(r, n * c * yShape[2] * yShape[3]);
+        float[] dy = ClComparison.random(r, n * c * yShape[2] * yShape[3]);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor y = b.allocate(yShape);
+            Tensor y = out(b, yShape);
             b.pool(b.upload(x, n, c, hh, ww), s, y);
             return y;
         };
         java.util.function.Function<Backend, Tensor> bwd = b -> {
-            Tensor dx = b.allocate(n, c, hh, ww);
+            Tensor dx = out(b, n, c, hh, ww);
             b.poolBackward(b.upload(x, n, c, hh, ww), b.upload(dy, yShape), s, dx);
             return dx;
         };
@@ -250,15 +250,15 @@ class OpenClBackendTest {
         float[] alphas = {1e-4f, 0.1f, 1f};
         LrnSpec s = new LrnSpec(1 + 2 * sizeIndex, alphas[alphaIndex], 0.75f, kIsTwo ? 2f : 1f);
         Random r = new Random(seed);
-        float[] x = BackendComparison.random(r, n * c * h * w), dy = BackendComparison.random(r, n * c * h * w);
+        float[] x = ClComparison.random(r, n * c * h * w), dy = ClComparison.random(r, n * c * h * w);
         for (int i = 0; i < x.length; i++) x[i] *= magnitude;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor y = b.allocate(n, c, h, w);
+            Tensor y = out(b, n, c, h, w);
             b.lrn(b.upload(x, n, c, h, w), s, y);
             return y;
         };
         java.util.function.Function<Backend, Tensor> bwd = b -> {
-            Tensor xt = b.upload(x, n, c, h, w), y = b.allocate(n, c, h, w), dx = b.allocate(n, c, h, w);
+            Tensor xt = b.upload(x, n, c, h, w), y = out(b, n, c, h, w), dx = out(b, n, c, h, w);
             b.lrn(xt, s, y);
             b.lrnBackward(xt, y, b.upload(dy, n, c, h, w), s, dx);
             return dx;
@@ -277,9 +277,9 @@ class OpenClBackendTest {
         int[] cs = {c1, c2, c3};
         int total = c1 + c2 + c3;
         float[][] parts = new float[3][];
-        for (int i = 0; i < 3; i++) parts[i] = BackendComparison.random(r, n * cs[i] * h * w);
+        for (int i = 0; i < 3; i++) parts[i] = ClComparison.random(r, n * cs[i] * h * w);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
-            Tensor out = b.allocate(n, total, h, w);
+            Tensor out = out(b, n, total, h, w);
             int off = 0;
             for (int i = 0; i < 3; i++) { b.copyIntoChannels(b.upload(parts[i], n, cs[i], h, w), out, off); off += cs[i]; }
             return out;
@@ -287,7 +287,7 @@ class OpenClBackendTest {
         float[] joined = run(ref, fwd);
         check("copyIntoChannels", run(cl, fwd), joined, 0);
         java.util.function.Function<Backend, Tensor> bwd = b -> {
-            Tensor part = b.allocate(n, c2, h, w);
+            Tensor part = out(b, n, c2, h, w);
             b.copyFromChannels(b.upload(joined, n, total, h, w), c1, part);
             return part;
         };
@@ -297,10 +297,10 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void arithmeticMatchesReference(@ForAll @IntRange(min = 1, max = 5000) int size, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = BackendComparison.random(r, size), y = BackendComparison.random(r, size);
+        float[] x = ClComparison.random(r, size), y = ClComparison.random(r, size);
         float a = r.nextFloat() * 4 - 2, v = r.nextFloat();
         java.util.function.Function<Backend, Tensor> ops = b -> {
-            Tensor xt = b.upload(x, size), yt = b.upload(y, size), z = b.allocate(size);
+            Tensor xt = b.upload(x, size), yt = b.upload(y, size), z = out(b, size);
             b.axpy(a, xt, yt);
             b.scale(yt, a);
             b.copy(yt, z);
@@ -309,7 +309,7 @@ class OpenClBackendTest {
         };
         check("axpy/scale/copy", run(cl, ops), run(ref, ops), TOLERANCE);
         java.util.function.Function<Backend, Tensor> fill = b -> {
-            Tensor t = b.allocate(size);
+            Tensor t = out(b, size);
             b.fill(t, v);
             return t;
         };
@@ -322,7 +322,7 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void reductionsMatchReference(@ForAll @IntRange(min = 1, max = 200_000) int size, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = BackendComparison.random(r, size), y = BackendComparison.random(r, size);
+        float[] x = ClComparison.random(r, size), y = ClComparison.random(r, size);
         Tensor rx = ref.upload(x, size), ry = ref.upload(y, size), cx = cl.upload(x, size), cy = cl.upload(y, size);
         // A sum of ±terms can cancel to ~0, so the error is measured against the sum of |terms|.
         double absTerms = ref.sumAbs(rx);
@@ -339,7 +339,7 @@ class OpenClBackendTest {
                                   @ForAll @IntRange(min = 1, max = 40) int h, @ForAll @IntRange(min = 1, max = 40) int w, @ForAll long seed) {
         Random r = new Random(seed);
         int ch = r.nextInt(c);
-        float[] x = BackendComparison.random(r, n * c * h * w);
+        float[] x = ClComparison.random(r, n * c * h * w);
         float[] lo = new float[c], hi = new float[c];
         for (int i = 0; i < c; i++) { lo[i] = -r.nextFloat() * 0.8f; hi[i] = r.nextFloat() * 0.8f; }
         Tensor rx = ref.upload(x, n, c, h, w), cx = cl.upload(x, n, c, h, w);
@@ -364,9 +364,9 @@ class OpenClBackendTest {
     void rollMatchesReferenceExactly(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
                                      @ForAll @IntRange(min = 1, max = 30) int h, @ForAll @IntRange(min = 1, max = 31) int w,
                                      @ForAll @IntRange(min = -70, max = 70) int dy, @ForAll @IntRange(min = -70, max = 70) int dx, @ForAll long seed) {
-        float[] x = BackendComparison.random(new Random(seed), n * c * h * w);
+        float[] x = ClComparison.random(new Random(seed), n * c * h * w);
         java.util.function.Function<Backend, Tensor> op = b -> {
-            Tensor out = b.allocate(n, c, h, w);
+            Tensor out = out(b, n, c, h, w);
             b.roll(b.upload(x, n, c, h, w), dy, dx, out);
             return out;
         };
@@ -390,7 +390,7 @@ class OpenClBackendTest {
 
     @Example
     void uploadDownloadRoundTripsAndRejectsForeignTensors() {
-        float[] data = BackendComparison.random(new Random(3), 1234);
+        float[] data = ClComparison.random(new Random(3), 1234);
         Tensor t = cl.upload(data, 2, 617);
         check("upload/download", t.toHost(), data, 0);
         Tensor foreign = ref.upload(data, 2, 617);
@@ -419,6 +419,13 @@ class OpenClBackendTest {
 
     // ---- helpers --------------------------------------------------------------------------
 
+    /** An output tensor filled with NaN: every op must overwrite its output completely (pooled buffers hold old data). */
+    private static Tensor out(Backend b, int... shape) {
+        Tensor t = b.allocate(shape);
+        b.fill(t, Float.NaN);
+        return t;
+    }
+
     /** Runs op on a backend, downloads its result, and returns every tensor to the pool. */
     private static float[] run(Backend b, java.util.function.Function<Backend, Tensor> op) {
         Tensor t = op.apply(b);
@@ -428,7 +435,7 @@ class OpenClBackendTest {
     }
 
     private static void check(String what, float[] got, float[] expected, double tolerance) {
-        double err = BackendComparison.assertClose(what, got, expected, tolerance);
+        double err = ClComparison.assertClose(what, got, expected, tolerance);
         synchronized (worst) { worst.merge(what, err, Math::max); }
     }
 

@@ -1,4 +1,4 @@
-package deepdream.kernels;
+package deepdream.kernels.opencl;
 
 import deepdream.engine.Backend;
 import deepdream.engine.Tensor;
@@ -8,8 +8,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Compares a backend's results with the reference backend's, for the random-shape tests of every
- * optimised backend.
+ * Compares the OpenCL backend's results with the reference backend's. (The cpu tests have the
+ * same in {@code deepdream.kernels.BackendComparison}; the two can become one once both landed.)
  *
  * <p>Relative error here is norm-wise: max_i |actual_i − expected_i| / max_i |expected_i| (with
  * max |expected| = 0, the absolute difference). Element-wise relative error would be meaningless
@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * behind a ReLU), while the norm-wise figure still catches any wrong element: an indexing bug
  * makes errors of the order of the values themselves, i.e. a relative error near 1.
  */
-public final class BackendComparison {
-    private BackendComparison() {}
+final class ClComparison {
+    private ClComparison() {}
 
     /** The default bound: float32 kernels against the double-accumulating reference. */
     public static final double TOLERANCE = 1e-4;
