@@ -1,0 +1,44 @@
+package deepdream.kernels.opencl;
+
+/**
+ * Tile sizes of the convolution GEMM and work sizes of the other kernels, chosen per device.
+ *
+ * @param tm         output rows (channels) per work-item register tile
+ * @param tn         output columns (pixels) per work-item register tile
+ * @param wgM        work-group height (rows of work-items)
+ * @param wgN        work-group width (columns of work-items)
+ * @param tk         depth of the K slice staged in local memory (only with useLocal)
+ * @param useLocal   stage A and B tiles in local memory: a GPU win, overhead on CPU runtimes
+ * @param granule    1-D kernels round their global size up to this multiple
+ * @param reduceItems work-items (and so partial sums) of a reduction
+ */
+public record OpenClTuning(int tm, int tn, int wgM, int wgN, int tk, boolean useLocal, int granule, int reduceItems) {
+    public OpenClTuning {
+        if (tm < 1 || tn < 1 || wgM < 1 || wgN < 1 || tk < 1 || granule < 1 || reduceItems < 1)
+            throw new IllegalArgumentException("invalid OpenCL tuning " + this);
+    }
+
+    /** GPUs: 16×16 work-groups of 4×4 register tiles (64×64 output tiles), 16-deep local slices. */
+    public static OpenClTuning gpu() { return new OpenClTuning(4, 4, 16, 16, 16, true, 64, 16384); }
+
+    /** CPU runtimes (PoCL, Intel): no local memory (caches do that job); work-items vectorise across columns. */
+    public static OpenClTuning cpu() { return new OpenClTuning(4, 4, 1, 16, 1, false, 64, 1024); }
+
+    /** Picks the tuning for a device, shrinking the GPU tiles to what the device allows. */
+    public static OpenClTuning forDevice(OpenClDevices.Device d) {
+        if (d.type() == OpenClDevices.Type.CPU) return cpu();
+        OpenClTuning t = gpu();
+        long localBytes = (long) t.tk * (t.wgM * t.tm + t.wgN * t.tn) * 4;
+        if (d.maxWorkGroupSize() >= (long) t.wgM * t.wgN && d.localMemBytes() >= localBytes) return t;
+        // Small devices (some embedded GPUs allow 64 or 128 work-items): 8×8 groups, 8-deep slices.
+        if (d.maxWorkGroupSize() >= 64 && d.localMemBytes() >= 8L * (8 * 4 + 8 * 4) * 4)
+            return new OpenClTuning(4, 4, 8, 8, 8, true, 64, 8192);
+        return new OpenClTuning(4, 4, 1, 1, 1, false, 1, 1024);
+    }
+
+    /** The -D options the convolution program is built with. */
+    String convOptions(boolean backward) {
+        return "-DTM=" + tm + " -DTN=" + tn + " -DWGM=" + wgM + " -DWGN=" + wgN + " -DTK=" + tk
+                + " -DUSE_LOCAL=" + (useLocal ? 1 : 0) + " -DBACKWARD=" + (backward ? 1 : 0);
+    }
+}

@@ -1,0 +1,141 @@
+// Convolution as an implicit GEMM (no im2col buffer), forward and backward-data from one source.
+//
+// Per sample n and group g the convolution is out[r][col] = sum_k A[r][k] * B[k][col]:
+//   forward (BACKWARD == 0): r = output channel of the group, col = output pixel,
+//                            k = (input channel, kh, kw); A = weights, B = the im2col view of x.
+//   backward (BACKWARD == 1): r = input channel of the group, col = input pixel,
+//                            k = (output channel, kh, kw); A = weights transposed, B = the
+//                            "col2im" view of dy (zero where the stride skips this pixel).
+// B is never materialised: loadB computes each element from the tensor on the fly.
+//
+// Each work-item owns a TM x TN register tile; rows r = rowBase + ty + i*WGM and columns
+// col = colBase + tx + j*WGN, so neighbouring work-items touch neighbouring pixels (coalesced on
+// GPUs, vectorisable across work-items on CPU runtimes). With USE_LOCAL the work-group first stages
+// a TK-deep slice of A and B in local memory, so each global element is read once per work-group
+// instead of once per work-item (the win on GPUs; CPUs have caches and prefer USE_LOCAL 0).
+//
+// Build options: -DTM -DTN -DWGM -DWGN -DTK -DUSE_LOCAL -DBACKWARD (chosen per device at run time).
+
+#define BM (WGM * TM)
+#define BN (WGN * TN)
+
+typedef struct {
+    int C, H, W;        // x (forward input / backward output)
+    int M, OH, OW;      // y (forward output / backward input)
+    int KH, KW, SH, SW, PH, PW, groups;
+} Geom;
+
+#if BACKWARD == 0
+// rows = M/groups, cols = OH*OW, K = (C/groups)*KH*KW
+inline float loadA(__global const float* w, const Geom* g, int grp, int r, int k) {
+    int Cg = g->C / g->groups, Mg = g->M / g->groups;
+    return w[(grp * Mg + r) * (Cg * g->KH * g->KW) + k];
+}
+inline float loadB(__global const float* in, const Geom* g, int n, int grp, int k, int col) {
+    int khw = g->KH * g->KW, Cg = g->C / g->groups;
+    int c = k / khw, rem = k - c * khw;
+    int kh = rem / g->KW, kw = rem - kh * g->KW;
+    int oh = col / g->OW, ow = col - oh * g->OW;
+    int ih = oh * g->SH - g->PH + kh, iw = ow * g->SW - g->PW + kw;
+    if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) return 0.0f;
+    return in[((n * g->C + grp * Cg + c) * g->H + ih) * g->W + iw];
+}
+#define ROWS(g) ((g).M / (g).groups)
+#define COLS(g) ((g).OH * (g).OW)
+#define KDIM(g) (((g).C / (g).groups) * (g).KH * (g).KW)
+#define OUT_INDEX(g, n, grp, r, col) ((((n) * (g).M + (grp) * ((g).M / (g).groups) + (r)) * COLS(g)) + (col))
+#else
+// rows = C/groups, cols = H*W, K = (M/groups)*KH*KW
+inline float loadA(__global const float* w, const Geom* g, int grp, int r, int k) {
+    int khw = g->KH * g->KW, Cg = g->C / g->groups, Mg = g->M / g->groups;
+    int m = k / khw, rem = k - m * khw;
+    return w[((grp * Mg + m) * Cg + r) * khw + rem];
+}
+inline float loadB(__global const float* in, const Geom* g, int n, int grp, int k, int col) {
+    int khw = g->KH * g->KW, Mg = g->M / g->groups;
+    int m = k / khw, rem = k - m * khw;
+    int kh = rem / g->KW, kw = rem - kh * g->KW;
+    int ih = col / g->W, iw = col - ih * g->W;
+    int th = ih + g->PH - kh, tw = iw + g->PW - kw;
+    if (th < 0 || tw < 0) return 0.0f;
+    int oh = th / g->SH, ow = tw / g->SW;
+    if (oh * g->SH != th || ow * g->SW != tw || oh >= g->OH || ow >= g->OW) return 0.0f;
+    return in[((n * g->M + grp * Mg + m) * g->OH + oh) * g->OW + ow];
+}
+#define ROWS(g) ((g).C / (g).groups)
+#define COLS(g) ((g).H * (g).W)
+#define KDIM(g) (((g).M / (g).groups) * (g).KH * (g).KW)
+#define OUT_INDEX(g, n, grp, r, col) ((((n) * (g).C + (grp) * ((g).C / (g).groups) + (r)) * COLS(g)) + (col))
+#endif
+
+__kernel void conv_gemm(__global const float* in, __global const float* w,
+                        __global const float* bias, int hasBias, __global float* out,
+                        int C, int H, int W, int M, int OH, int OW,
+                        int KH, int KW, int SH, int SW, int PH, int PW, int groups) {
+    Geom g = {C, H, W, M, OH, OW, KH, KW, SH, SW, PH, PW, groups};
+    const int rows = ROWS(g), cols = COLS(g), K = KDIM(g);
+    const int tx = get_local_id(0), ty = get_local_id(1);
+    const int colBase = get_group_id(0) * BN, rowBase = get_group_id(1) * BM;
+    const int n = get_global_id(2) / groups, grp = get_global_id(2) - n * groups;
+
+    float acc[TM][TN];
+    for (int i = 0; i < TM; i++)
+        for (int j = 0; j < TN; j++) acc[i][j] = 0.0f;
+
+#if USE_LOCAL
+    __local float As[TK][BM];
+    __local float Bs[TK][BN];
+    const int tid = ty * WGN + tx;
+    for (int k0 = 0; k0 < K; k0 += TK) {
+        // k fastest for A: consecutive weights of one row are contiguous in forward mode.
+        for (int e = tid; e < TK * BM; e += WGM * WGN) {
+            int r = e / TK, kk = e - r * TK;
+            int row = rowBase + r, k = k0 + kk;
+            As[kk][r] = (row < rows && k < K) ? loadA(w, &g, grp, row, k) : 0.0f;
+        }
+        // column fastest for B: neighbouring pixels are contiguous in memory.
+        for (int e = tid; e < TK * BN; e += WGM * WGN) {
+            int kk = e / BN, c = e - kk * BN;
+            int col = colBase + c, k = k0 + kk;
+            Bs[kk][c] = (col < cols && k < K) ? loadB(in, &g, n, grp, k, col) : 0.0f;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int kk = 0; kk < TK; kk++) {
+            float a[TM], b[TN];
+            for (int i = 0; i < TM; i++) a[i] = As[kk][ty + i * WGM];
+            for (int j = 0; j < TN; j++) b[j] = Bs[kk][tx + j * WGN];
+            for (int i = 0; i < TM; i++)
+                for (int j = 0; j < TN; j++) acc[i][j] += a[i] * b[j];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+#else
+    for (int k = 0; k < K; k++) {
+        float a[TM], b[TN];
+        for (int i = 0; i < TM; i++) {
+            int row = rowBase + ty + i * WGM;
+            a[i] = row < rows ? loadA(w, &g, grp, row, k) : 0.0f;
+        }
+        for (int j = 0; j < TN; j++) {
+            int col = colBase + tx + j * WGN;
+            b[j] = col < cols ? loadB(in, &g, n, grp, k, col) : 0.0f;
+        }
+        for (int i = 0; i < TM; i++)
+            for (int j = 0; j < TN; j++) acc[i][j] += a[i] * b[j];
+    }
+#endif
+
+    for (int i = 0; i < TM; i++) {
+        int row = rowBase + ty + i * WGM;
+        if (row >= rows) continue;
+#if BACKWARD == 0
+        float bv = hasBias ? bias[grp * rows + row] : 0.0f;
+#else
+        float bv = 0.0f;
+#endif
+        for (int j = 0; j < TN; j++) {
+            int col = colBase + tx + j * WGN;
+            if (col < cols) out[OUT_INDEX(g, n, grp, row, col)] = acc[i][j] + bv;
+        }
+    }
+}
