@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DreamCommand.class,
                 LayersCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,

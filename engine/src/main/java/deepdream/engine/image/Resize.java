@@ -40,6 +40,33 @@ public final class Resize {
         return dst;
     }
 
+    /**
+     * Zooms into the centre by factor (&gt; 1 enlarges), keeping the size: the frame-to-frame step of
+     * the notebook's zoom animation. Bilinear, edges clamped.
+     */
+    public static PlanarImage zoomCentre(PlanarImage src, double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) throw new IllegalArgumentException("zoom factor must be positive, got " + factor);
+        int h = src.height(), w = src.width();
+        PlanarImage dst = new PlanarImage(src.channels(), h, w);
+        for (int c = 0; c < src.channels(); c++)
+            for (int y = 0; y < h; y++) {
+                double sy = clamp((y + 0.5 - h / 2.0) / factor + h / 2.0 - 0.5, h - 1);
+                int y0 = (int) sy, y1 = Math.min(y0 + 1, h - 1);
+                double fy = sy - y0;
+                for (int x = 0; x < w; x++) {
+                    double sx = clamp((x + 0.5 - w / 2.0) / factor + w / 2.0 - 0.5, w - 1);
+                    int x0 = (int) sx, x1 = Math.min(x0 + 1, w - 1);
+                    double fx = sx - x0;
+                    double top = src.get(c, y0, x0) + (src.get(c, y0, x1) - src.get(c, y0, x0)) * fx;
+                    double bottom = src.get(c, y1, x0) + (src.get(c, y1, x1) - src.get(c, y1, x0)) * fx;
+                    dst.set(c, y, x, (float) (top + (bottom - top) * fy));
+                }
+            }
+        return dst;
+    }
+
+    private static double clamp(double v, int max) { return Math.min(Math.max(v, 0), max); }
+
     /** 2×2 box filter (odd last row/column kept by clamping). */
     static PlanarImage halve(PlanarImage s) {
         int h = (s.height() + 1) / 2, w = (s.width() + 1) / 2;

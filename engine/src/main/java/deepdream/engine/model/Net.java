@@ -96,6 +96,32 @@ public final class Net implements AutoCloseable {
         return shapes;
     }
 
+    /**
+     * The shapes of the wanted blobs for an input of this shape, inferring only the layers they
+     * depend on (a dream at 1024×768 never reaches the classifier, which only fits 224×224).
+     */
+    public Map<String, int[]> blobShapes(int[] inputShape, Collection<String> wanted) {
+        boolean[] need = needed(wanted);
+        int[][] out = new int[ops.size()][];
+        for (int i = 0; i < ops.size(); i++) {
+            if (!need[i]) continue;
+            int[] from = producers.get(i);
+            int[][] in = new int[from.length][];
+            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
+            try {
+                out[i] = ops.get(i).outputShape(in);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "' at input " + Shapes.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String w : wanted) {
+            int p = finalProducer.get(w);
+            shapes.put(w, p < 0 ? inputShape.clone() : out[p]);
+        }
+        return shapes;
+    }
+
     /** Multiply-adds of a forward pass up to these blobs at this input shape. */
     public long forwardMacs(int[] inputShape, Collection<String> wanted) {
         boolean[] need = needed(wanted);

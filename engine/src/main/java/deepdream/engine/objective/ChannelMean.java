@@ -27,5 +27,7 @@ final class ChannelMean implements Objective {
         b.fillChannel(grad, channel, (float) (1.0 / ((double) a.n() * a.h() * a.w())));
     }
 
+    @Override public double tileScale(int tilePositions, int wholePositions) { return (double) tilePositions / wholePositions; }
+
     @Override public String toString() { return "channel " + channel; }
 }

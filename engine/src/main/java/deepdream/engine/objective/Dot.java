@@ -23,4 +23,7 @@ final class Dot implements Objective {
     }
 
     @Override public String toString() { return "dot"; }
+
+    /** Tied to positions of the whole blob: cannot be computed tile by tile. */
+    @Override public boolean isPositionwise() { return false; }
 }

@@ -13,6 +13,22 @@ public interface Objective {
     /** Writes d(value)/d(activation) into grad (same shape as activation). */
     void gradient(Backend b, Tensor activation, Tensor grad);
 
+    /** Both at once; objectives whose value and gradient share work override it. */
+    default double valueAndGradient(Backend b, Tensor activation, Tensor grad) {
+        gradient(b, activation, grad);
+        return value(b, activation);
+    }
+
+    /**
+     * True when the objective is a sum of per-position terms, so that computing it on overlapping
+     * tiles and keeping each tile's centre gives the whole image's gradient. A mean is such a sum
+     * divided by the blob's size, so a tile's gradient must be rescaled (see {@link #tileScale}).
+     */
+    default boolean isPositionwise() { return true; }
+
+    /** Factor for a tile's gradient: 1 for sums; tile positions / whole positions for means. */
+    default double tileScale(int tilePositions, int wholePositions) { return 1.0; }
+
     /** DeepDream's default: 0.5·Σ a²; its gradient is the activation itself. */
     static Objective l2() { return new L2(); }
 
@@ -22,6 +38,12 @@ public interface Objective {
     /** One unit: activation[0][c][y][x] (for 2-D blobs such as class scores, use y = x = 0). */
     static Objective unit(int channel, int y, int x) { return new Unit(channel, y, x); }
 
-    /** Σ a·t for a fixed tensor t of the activation's shape (guided dreams). */
+    /** Σ a·t for a fixed tensor t of the activation's shape. */
     static Objective dot(Tensor target) { return new Dot(target); }
+
+    /**
+     * Guided dream (the original notebook's objective): at each position, the dot product with the
+     * best-matching guide feature vector. features: the guide's activation at the layer, C×Hg×Wg.
+     */
+    static Objective guide(float[] features, int channels) { return new Guide(features, channels); }
 }

@@ -26,4 +26,7 @@ final class Unit implements Objective {
     }
 
     @Override public String toString() { return "unit " + channel + "," + y + "," + x; }
+
+    /** Tied to positions of the whole blob: cannot be computed tile by tile. */
+    @Override public boolean isPositionwise() { return false; }
 }

@@ -1,0 +1,132 @@
+package deepdream.cli.io;
+
+import deepdream.cli.UserException;
+import deepdream.engine.image.PlanarImage;
+import org.w3c.dom.NodeList;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.metadata.IIOInvalidTreeException;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes RGB 0..255 planes as PNG (with text metadata: every dream parameter, so a result can be
+ * reproduced from the file alone) or JPEG (quality 95), chosen by the file extension. The file is
+ * written to a temporary file and moved into place, so it appears whole or not at all.
+ */
+public final class ImageWriter {
+    private ImageWriter() {}
+
+    private static final String PNG_FORMAT = "javax_imageio_png_1.0";
+
+    /** "png" or "jpeg" for a path's extension; a clear error for anything else. */
+    public static String formatOf(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) return "png";
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) return "jpeg";
+        throw new UserException("cannot tell the image format of " + file + ": name the output .png or .jpg");
+    }
+
+    public static void write(Path file, PlanarImage rgb, Map<String, String> text) {
+        String format = formatOf(file);
+        BufferedImage img = toBufferedImage(rgb);
+        AtomicFiles.write(file, out -> {
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
+            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(ios);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                IIOMetadata meta = null;
+                if (format.equals("jpeg")) {
+                    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionQuality(0.95f);
+                } else if (!text.isEmpty()) {
+                    meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+                    addText(meta, text);
+                }
+                writer.write(null, new IIOImage(img, null, meta), param);
+            } finally {
+                writer.dispose();
+            }
+        });
+    }
+
+    /** Values rounded to the nearest integer and clipped to 0..255. */
+    static BufferedImage toBufferedImage(PlanarImage rgb) {
+        if (rgb.channels() != 3) throw new IllegalArgumentException("expected RGB planes, got " + rgb.channels() + " channels");
+        int w = rgb.width(), h = rgb.height(), plane = w * h;
+        float[] d = rgb.data();
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                row[x] = to8(d[i]) << 16 | to8(d[plane + i]) << 8 | to8(d[2 * plane + i]);
+            }
+            img.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return img;
+    }
+
+    static int to8(float v) {
+        int i = Math.round(v);
+        return i < 0 ? 0 : Math.min(i, 255);
+    }
+
+    private static void addText(IIOMetadata meta, Map<String, String> text) throws IIOInvalidTreeException {
+        IIOMetadataNode root = new IIOMetadataNode(PNG_FORMAT);
+        // iTXt keeps any Unicode (file names); tEXt would be Latin-1 only.
+        IIOMetadataNode itxt = new IIOMetadataNode("iTXt");
+        for (Map.Entry<String, String> e : text.entrySet()) {
+            IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+            entry.setAttribute("keyword", e.getKey());
+            entry.setAttribute("compressionFlag", "FALSE");
+            entry.setAttribute("compressionMethod", "0");
+            entry.setAttribute("languageTag", "");
+            entry.setAttribute("translatedKeyword", "");
+            entry.setAttribute("text", e.getValue());
+            itxt.appendChild(entry);
+        }
+        root.appendChild(itxt);
+        meta.mergeTree(PNG_FORMAT, root);
+    }
+
+    /** The text entries of a PNG (tEXt and iTXt), in file order; empty for other formats. */
+    public static Map<String, String> readText(Path file) {
+        Map<String, String> text = new LinkedHashMap<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return text;
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, false);
+                IIOMetadata meta = reader.getImageMetadata(0);
+                if (meta == null || !java.util.Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_FORMAT)) return text;
+                IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(PNG_FORMAT);
+                for (String kind : new String[] {"tEXtEntry", "iTXtEntry"}) {
+                    NodeList entries = root.getElementsByTagName(kind);
+                    for (int i = 0; i < entries.getLength(); i++) {
+                        IIOMetadataNode n = (IIOMetadataNode) entries.item(i);
+                        text.put(n.getAttribute("keyword"), kind.startsWith("tEXt") ? n.getAttribute("value") : n.getAttribute("text"));
+                    }
+                }
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return text;
+    }
+}

@@ -1,0 +1,93 @@
+package deepdream.engine.dream;
+
+import deepdream.engine.image.PlanarImage;
+
+import java.util.List;
+
+/**
+ * Everything a dream depends on. Immutable; each {@code withX} returns a changed copy. The defaults
+ * are the original 2015 notebook's: inception_4c/output, 0.5·Σa², 10 iterations, 4 octaves of
+ * scale 1.4, step 1.5, jitter 32.
+ */
+public final class DreamParams {
+    /** One blob of the objective with its weight ({@code --layer name:weight}). */
+    public record Layer(String blob, double weight) {
+        public Layer {
+            if (blob == null || blob.isBlank()) throw new IllegalArgumentException("empty layer name");
+            if (!Double.isFinite(weight)) throw new IllegalArgumentException("layer weight must be a finite number, got " + weight);
+        }
+    }
+
+    public static final String DEFAULT_LAYER = "inception_4c/output";
+    /** Tiling turns on by itself for octaves with more pixels than this (about 1450×1100). */
+    public static final long AUTO_TILE_PIXELS = 1_600_000;
+    public static final int DEFAULT_TILE = 512;
+    /** Pixels of context around each tile; see DreamTilingTest for the measurement behind it. */
+    public static final int DEFAULT_TILE_MARGIN = 64;
+
+    private List<Layer> layers = List.of(new Layer(DEFAULT_LAYER, 1));
+    private Integer channel;
+    private PlanarImage guide;
+    private int iterations = 10, octaves = 4, jitter = 32;
+    private double octaveScale = 1.4, step = 1.5;
+    private long seed;
+    private int tile;            // 0 = automatic, -1 = never, else the tile size in pixels
+    private int tileMargin = DEFAULT_TILE_MARGIN;
+
+    private DreamParams() {}
+
+    public static DreamParams defaults() { return new DreamParams(); }
+
+    private DreamParams copy() {
+        DreamParams p = new DreamParams();
+        p.layers = layers; p.channel = channel; p.guide = guide;
+        p.iterations = iterations; p.octaves = octaves; p.jitter = jitter;
+        p.octaveScale = octaveScale; p.step = step; p.seed = seed; p.tile = tile; p.tileMargin = tileMargin;
+        return p;
+    }
+
+    public List<Layer> layers() { return layers; }
+    /** The channel whose mean is maximized, or null for the L2 objective. */
+    public Integer channel() { return channel; }
+    /** The guide image (RGB 0..255), or null. */
+    public PlanarImage guide() { return guide; }
+    public int iterations() { return iterations; }
+    public int octaves() { return octaves; }
+    public double octaveScale() { return octaveScale; }
+    public double step() { return step; }
+    public int jitter() { return jitter; }
+    public long seed() { return seed; }
+    /** 0: automatic (tiles of {@link #DEFAULT_TILE} above {@link #AUTO_TILE_PIXELS}); -1: never; else the tile size. */
+    public int tile() { return tile; }
+    public int tileMargin() { return tileMargin; }
+
+    public DreamParams withLayers(List<Layer> v) {
+        if (v.isEmpty()) throw new IllegalArgumentException("at least one layer is needed");
+        DreamParams p = copy(); p.layers = List.copyOf(v); return p;
+    }
+    public DreamParams withLayer(String blob) { return withLayers(List.of(new Layer(blob, 1))); }
+    public DreamParams withChannel(Integer v) {
+        if (v != null && v < 0) throw new IllegalArgumentException("channel must be 0 or more, got " + v);
+        DreamParams p = copy(); p.channel = v; return p;
+    }
+    public DreamParams withGuide(PlanarImage v) { DreamParams p = copy(); p.guide = v; return p; }
+    public DreamParams withIterations(int v) { require(v >= 1, "iterations must be at least 1, got " + v); DreamParams p = copy(); p.iterations = v; return p; }
+    public DreamParams withOctaves(int v) { require(v >= 1, "octaves must be at least 1, got " + v); DreamParams p = copy(); p.octaves = v; return p; }
+    public DreamParams withOctaveScale(double v) { require(v > 1 && Double.isFinite(v), "octave scale must be above 1, got " + v); DreamParams p = copy(); p.octaveScale = v; return p; }
+    public DreamParams withStep(double v) { require(v > 0 && Double.isFinite(v), "step must be positive, got " + v); DreamParams p = copy(); p.step = v; return p; }
+    public DreamParams withJitter(int v) { require(v >= 0, "jitter must be 0 or more, got " + v); DreamParams p = copy(); p.jitter = v; return p; }
+    public DreamParams withSeed(long v) { DreamParams p = copy(); p.seed = v; return p; }
+    public DreamParams withTile(int v) { require(v >= -1, "tile must be a size in pixels, 0 (automatic) or -1 (never), got " + v); DreamParams p = copy(); p.tile = v; return p; }
+    public DreamParams withTileMargin(int v) { require(v >= 0, "tile margin must be 0 or more, got " + v); DreamParams p = copy(); p.tileMargin = v; return p; }
+
+    /** The tile size used for an octave of this size: 0 means untiled. */
+    public int tileFor(int height, int width) {
+        if (tile < 0) return 0;
+        int t = tile > 0 ? InputGradient.roundUp(tile) : (long) height * width > AUTO_TILE_PIXELS ? DEFAULT_TILE : 0;
+        return t > 0 && (t < height || t < width) ? t : 0;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+}
