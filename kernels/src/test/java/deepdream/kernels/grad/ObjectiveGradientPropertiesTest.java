@@ -6,6 +6,7 @@ import deepdream.engine.objective.Objective;
 import deepdream.engine.testing.GradientChecker;
 import deepdream.engine.testing.RandomTensors;
 import deepdream.kernels.reference.ReferenceBackend;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -57,5 +58,35 @@ class ObjectiveGradientPropertiesTest {
         Tensor a = activation(seed, n, c, h, w);
         Tensor target = new RandomTensors(b, seed + 1).uniform(-1, 1, n, c, h, w);
         new GradientChecker(b).seed(seed).assertGradient(a, Objective.dot(target));
+    }
+
+    /**
+     * The guided-dream objective Σ_p max_m a_p·g_m. It is piecewise linear, so the check only holds
+     * away from argmax ties: the step changes any dot product by at most step·max|g| = 0.01, so a
+     * gap of 0.1 between the best and second-best match keeps every position's choice fixed.
+     */
+    @Property(tries = 50)
+    void guide(@ForAll @IntRange(min = 1, max = 17) int c, @ForAll @IntRange(min = 1, max = 5) int h,
+               @ForAll @IntRange(min = 1, max = 5) int w, @ForAll @IntRange(min = 1, max = 9) int guides, @ForAll long seed) {
+        RandomTensors random = new RandomTensors(b, seed);
+        float[] g = random.uniformHost(c * guides, -1, 1);   // C×M (CHW order of a 1×C×1×M guide blob)
+        Tensor a = random.uniform(-2, 2, 1, c, h, w);
+        float[] ah = b.download(a);
+        int positions = h * w;
+        double expected = 0, minGap = Double.POSITIVE_INFINITY;
+        for (int p = 0; p < positions; p++) {
+            double best = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
+            for (int m = 0; m < guides; m++) {
+                double d = 0;
+                for (int k = 0; k < c; k++) d += (double) ah[k * positions + p] * g[k * guides + m];
+                if (d > best) { second = best; best = d; } else if (d > second) second = d;
+            }
+            expected += best;
+            minGap = Math.min(minGap, best - second);
+        }
+        Assume.that(minGap > 0.1);
+        Objective guide = Objective.guide(g, c);
+        assertEquals(expected, guide.value(b, a), 1e-4 * (1 + Math.abs(expected)));
+        new GradientChecker(b).seed(seed).assertGradient(a, guide);
     }
 }
