@@ -22,8 +22,8 @@ public final class DreamParams {
     /** Tiling turns on by itself for octaves with more pixels than this (about 1450×1100). */
     public static final long AUTO_TILE_PIXELS = 1_600_000;
     public static final int DEFAULT_TILE = 512;
-    /** Pixels of context around each tile; see DreamTilingTest for the measurement behind it. */
-    public static final int DEFAULT_TILE_MARGIN = 64;
+    /** Pixels of context around each tile; TilingRealWeightsTest (cli) holds the measurement behind it. */
+    public static final int DEFAULT_TILE_MARGIN = 96;
 
     private List<Layer> layers = List.of(new Layer(DEFAULT_LAYER, 1));
     private Integer channel;
