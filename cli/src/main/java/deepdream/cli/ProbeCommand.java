@@ -46,6 +46,12 @@ public final class ProbeCommand implements Runnable {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory (created if missing).")
     Path out;
 
+    @Option(names = "--print", description = "Also print both arrays as text (for small nets and inputs, e.g. the worked example in docs/how-it-works.md).")
+    boolean print;
+
+    /** Arrays bigger than this are not printed: the .npy files are the way to look at them. */
+    static final int PRINT_LIMIT = 4096;
+
     @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
 
@@ -66,6 +72,10 @@ public final class ProbeCommand implements Runnable {
         PrintWriter o = spec.commandLine().getOut();
         o.println(String.format(Locale.ROOT, "%s %s  0.5*sum(a^2) = %.6g", layer, Npy.shapeString(r.activationShape), r.objective));
         o.println("wrote " + act + " and " + grad);
+        if (print) {
+            printArray(o, "activation " + layer, r.activationShape, r.activation);
+            printArray(o, "input_grad", x.shape(), r.inputGrad);
+        }
         o.flush();
     }
 
@@ -81,6 +91,29 @@ public final class ProbeCommand implements Runnable {
         PlanarImage rgb = ImageFiles.read(input, maxPixels);
         PlanarImage net = Preprocess.toNet(rgb, def.meanBgr());
         return new Npy.Array(net.nchw(), net.data());
+    }
+
+    /** One row per line, a blank line between planes. */
+    static void printArray(PrintWriter o, String title, int[] shape, float[] v) {
+        o.println(title + " " + Npy.shapeString(shape) + ":");
+        if (v.length > PRINT_LIMIT) {
+            o.println("  (" + v.length + " values: too many to print; read the .npy file)");
+            return;
+        }
+        int w = shape.length >= 4 ? shape[shape.length - 1] : v.length;
+        int h = shape.length >= 4 ? shape[shape.length - 2] : 1;
+        for (int i = 0; i < v.length; i++) {
+            o.print(String.format(Locale.ROOT, "%10s", compact(v[i])));
+            if ((i + 1) % w == 0) o.println();
+            if ((i + 1) % (w * h) == 0 && i + 1 < v.length) o.println();
+        }
+    }
+
+    /** Six significant digits without trailing zeros: "4", "-0.125", "3.14159". */
+    static String compact(float v) {
+        if (!Float.isFinite(v)) return Float.toString(v);
+        if (v == 0) return "0";
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toString();
     }
 
     /** The blob's value, 0.5·Σ blob² (double sum) and its gradient with respect to the input. */
