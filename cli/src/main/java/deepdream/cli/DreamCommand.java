@@ -81,7 +81,11 @@ public final class DreamCommand implements Runnable {
     Integer maxSize;
 
     @Option(names = "--size", paramLabel = "WxH", description = "Size of the generated clouds when there is no INPUT (default: ${DEFAULT-VALUE}).")
-    String size = "640x480";
+    String size = DEFAULT_CLOUDS_SIZE;
+
+    static final String DEFAULT_CLOUDS_SIZE = "640x480";
+    /** The clouds are the same for every dream, so before/after pictures match. */
+    static final long CLOUDS_SEED = 0;
 
     @Option(names = "--frames", paramLabel = "N", description = "Zoom animation: N frames, each the dream of the previous one zoomed in (OUTPUT-0001.png, ...).")
     Integer frames;
@@ -161,7 +165,7 @@ public final class DreamCommand implements Runnable {
         PlanarImage img;
         if (input == null) {
             int[] wh = parseSize(size);
-            img = Clouds.generate(wh[1], wh[0], 0);
+            img = Clouds.generate(wh[1], wh[0], CLOUDS_SEED);
         } else {
             img = ImageFiles.read(input, maxPixels);
         }

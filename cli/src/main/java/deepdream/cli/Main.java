@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DreamCommand.class,
+                CloudsCommand.class,
                 LayersCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,
