@@ -24,6 +24,7 @@ final class DreamProgress implements DreamListener, AutoCloseable {
     private final ProgressBar bar;
     private final String label;
     private long workDone, workTotal, started = System.nanoTime(), octaveStarted;
+    private String size = "";
 
     /** sizes: {height, width} of each octave, smallest first; label prefixes each line (e.g. "frame 2/5"). */
     DreamProgress(PrintStream err, List<int[]> sizes, int iterations, String label, boolean interactive) {
@@ -49,18 +50,19 @@ final class DreamProgress implements DreamListener, AutoCloseable {
     @Override
     public void octaveStarted(int octave, int octaves, int height, int width, int tile) {
         octaveStarted = System.nanoTime();
-        if (bar != null) bar.setExtraMessage(String.format(Locale.ROOT, " octave %d/%d (%dx%d) iteration 0/%d", octave, octaves, width, height, iterations));
+        size = width + "x" + height;
+        if (bar != null) bar.setExtraMessage(String.format(Locale.ROOT, " octave %d/%d (%s) iteration 0/%d", octave, octaves, size, iterations));
     }
 
     @Override
     public void stepDone(int octave, int octaves, int iteration, int iterations, double objective) {
         workDone += octavePixels[octave - 1];
         if (bar != null) {
-            bar.setExtraMessage(String.format(Locale.ROOT, " octave %d/%d iteration %d/%d", octave, octaves, iteration, iterations));
+            bar.setExtraMessage(String.format(Locale.ROOT, " octave %d/%d (%s) iteration %d/%d", octave, octaves, size, iteration, iterations));
             bar.step();
         } else if (iteration == iterations) {
             double s = (System.nanoTime() - octaveStarted) / 1e9;
-            err.printf(Locale.ROOT, "%soctave %d/%d: %d iterations in %.1f s, objective %.4g%s%n", label, octave, octaves, iterations, s, objective,
+            err.printf(Locale.ROOT, "%soctave %d/%d (%s): %d iterations in %.1f s, objective %.4g%s%n", label, octave, octaves, size, iterations, s, objective,
                     octave < octaves ? eta().map(d -> String.format(Locale.ROOT, ", about %d s left", Math.max(1, d.toSeconds()))).orElse("") : "");
         }
     }
