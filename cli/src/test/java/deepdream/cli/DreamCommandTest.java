@@ -173,6 +173,21 @@ class DreamCommandTest {
     }
 
     @Test
+    void guideAndChannelObjectivesChangeTheDreamAndAreRecorded() throws Exception {
+        Path plain = dir.resolve("plain.png"), guided = dir.resolve("guided.png"), channel = dir.resolve("channel.png");
+        Path guide = TestImages.write(dir.resolve("guide.png"), TestImages.rgb(40, 30), "png");
+        assertEquals(0, dream(photo.toString(), "-o", plain.toString(), "--seed", "4").exit());
+        Cli.Result g = dream(photo.toString(), "-o", guided.toString(), "--seed", "4", "--guide", guide.toString());
+        assertEquals(0, g.exit(), g.toString());
+        Cli.Result c = dream(photo.toString(), "-o", channel.toString(), "--seed", "4", "--channel", "2");
+        assertEquals(0, c.exit(), c.toString());
+        assertEquals("guide " + guide, ImageWriter.readText(guided).get("deepdream.objective"));
+        assertEquals("channel 2", ImageWriter.readText(channel).get("deepdream.objective"));
+        assertFalse(Arrays.equals(pixels(plain), pixels(guided)), "the guide steers the dream");
+        assertFalse(Arrays.equals(pixels(plain), pixels(channel)), "one channel is another objective");
+    }
+
+    @Test
     void tiledDreamSaysSoAndWorks() {
         Path out = dir.resolve("tiled.png");
         Cli.Result r = dream(photo.toString(), "-o", out.toString(), "--tile", "32", "--tile-margin", "32", "--seed", "1");
