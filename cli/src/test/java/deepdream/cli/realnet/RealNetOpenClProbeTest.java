@@ -64,7 +64,7 @@ class RealNetOpenClProbeTest {
     /** CI installs PoCL, so there a missing device is a broken setup: fail; elsewhere skip with the reason. */
     static void requireOpenCl() {
         try (Backend b = Backends.create("opencl", 1)) {
-            System.out.println("[real net] opencl backend: " + b);
+            System.out.println("[real net] opencl backend: " + (b instanceof deepdream.kernels.opencl.OpenClBackend o ? o.describe() : b));
         } catch (RuntimeException | LinkageError e) {
             String why = "no usable OpenCL device: " + e.getMessage();
             if (System.getenv("CI") != null) fail("env CI is set but " + why);
