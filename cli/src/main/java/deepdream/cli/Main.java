@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,
+                DevicesCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -38,6 +38,23 @@ public final class RealWeights {
         return null;
     }
 
+    /**
+     * A file of the shared test data (e.g. "images/eagle.jpg"): beside the weights' shared/ folder,
+     * else ../shared/ relative to the repository root. Fails in CI, skips elsewhere, when missing.
+     */
+    public static Path sharedFileOrSkip(String relative) {
+        Path w = weightsOrSkip().toAbsolutePath();
+        Path fromWeights = w.getParent() == null ? null : w.getParent().resolve("../..").resolve(relative).normalize();
+        Path fromRepo = repoRoot().resolve("../shared").resolve(relative).normalize();
+        for (Path p : new Path[] {fromWeights, fromRepo})
+            if (p != null && Files.exists(p)) return p;
+        String why = "shared test file " + relative + " not found (" + fromWeights + ", " + fromRepo + ")";
+        if (System.getenv("CI") != null) throw new AssertionError(why);
+        System.out.println("SKIPPED: " + why);
+        Assumptions.abort(why);
+        return null;
+    }
+
     /** The repository root: the nearest ancestor of the working directory with the launcher. */
     public static Path repoRoot() {
         Path d = Path.of("").toAbsolutePath();
