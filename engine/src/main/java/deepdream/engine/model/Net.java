@@ -79,17 +79,9 @@ public final class Net implements AutoCloseable {
 
     /** Every blob's final shape for an input of this shape, in order of first appearance. */
     public Map<String, int[]> blobShapes(int[] inputShape) {
-        int[][] out = new int[ops.size()][];
-        for (int i = 0; i < ops.size(); i++) {
-            int[] from = producers.get(i);
-            int[][] in = new int[from.length][];
-            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
-            try {
-                out[i] = ops.get(i).outputShape(in);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "' at input " + Shapes.toString(inputShape) + ": " + e.getMessage(), e);
-            }
-        }
+        boolean[] all = new boolean[ops.size()];
+        java.util.Arrays.fill(all, true);
+        int[][] out = outputShapes(inputShape, all);
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : finalProducer.entrySet())
             shapes.put(e.getKey(), e.getValue() < 0 ? inputShape.clone() : out[e.getValue()]);
@@ -101,19 +93,7 @@ public final class Net implements AutoCloseable {
      * depend on (a dream at 1024×768 never reaches the classifier, which only fits 224×224).
      */
     public Map<String, int[]> blobShapes(int[] inputShape, Collection<String> wanted) {
-        boolean[] need = needed(wanted);
-        int[][] out = new int[ops.size()][];
-        for (int i = 0; i < ops.size(); i++) {
-            if (!need[i]) continue;
-            int[] from = producers.get(i);
-            int[][] in = new int[from.length][];
-            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
-            try {
-                out[i] = ops.get(i).outputShape(in);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "' at input " + Shapes.toString(inputShape) + ": " + e.getMessage(), e);
-            }
-        }
+        int[][] out = outputShapes(inputShape, needed(wanted));
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String w : wanted) {
             int p = finalProducer.get(w);
@@ -125,16 +105,32 @@ public final class Net implements AutoCloseable {
     /** Multiply-adds of a forward pass up to these blobs at this input shape. */
     public long forwardMacs(int[] inputShape, Collection<String> wanted) {
         boolean[] need = needed(wanted);
-        int[][] out = new int[ops.size()][];
+        int[][] out = outputShapes(inputShape, need);
         long macs = 0;
-        for (int i = 0; i < ops.size(); i++) {
-            int[] from = producers.get(i);
-            int[][] in = new int[from.length][];
-            for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
-            out[i] = ops.get(i).outputShape(in);
-            if (need[i]) macs += ops.get(i).forwardMacs(in);
-        }
+        for (int i = 0; i < ops.size(); i++) if (need[i]) macs += ops.get(i).forwardMacs(inputShapes(i, inputShape, out));
         return macs;
+    }
+
+    /** Output shape of every needed layer (null for the others); errors name the layer. */
+    private int[][] outputShapes(int[] inputShape, boolean[] need) {
+        int[][] out = new int[ops.size()][];
+        for (int i = 0; i < ops.size(); i++) {
+            if (!need[i]) continue;
+            try {
+                out[i] = ops.get(i).outputShape(inputShapes(i, inputShape, out));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "' at input " + Shapes.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The shapes layer i reads, given the outputs inferred so far. */
+    private int[][] inputShapes(int i, int[] inputShape, int[][] out) {
+        int[] from = producers.get(i);
+        int[][] in = new int[from.length][];
+        for (int k = 0; k < from.length; k++) in[k] = from[k] < 0 ? inputShape : out[from[k]];
+        return in;
     }
 
     /**
