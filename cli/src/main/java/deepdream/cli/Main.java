@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DreamCommand.class,
+                VisualizeCommand.class,
+                SaliencyCommand.class,
                 LayersCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,
