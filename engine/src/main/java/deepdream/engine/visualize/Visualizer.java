@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  *   <li>every few steps x is blurred; x is clipped to valid pixel values.</li>
  * </ol>
  * Octaves: the image starts octaveScale^(octaves−1) times smaller and is upscaled between octaves,
- * so coarse structure forms first and detail is added on top.
+ * so coarse structure forms first and detail is added on top. Jitter is in pixels of the output
+ * size, scaled down for the smaller octaves.
  */
 public final class Visualizer {
     private final Net net;
@@ -58,9 +59,7 @@ public final class Visualizer {
     public PlanarImage visualize(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
         InputGradient gradient = new InputGradient(net, objective);
         List<int[]> sizes = octaveSizes(p);
-        List<ImageTransform> transforms = new ArrayList<>(p.transforms());
         int[] fixed = netInputSize(objective, sizes);
-        if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
         List<Penalty> penalties = p.penalties();
         GaussianBlur blur = p.blur();
         SplittableRandom random = new SplittableRandom(p.seed());
@@ -80,6 +79,9 @@ public final class Visualizer {
                     x = add(base.copy(), Resize.bilinear(change, h, w));
                 }
             }
+            // Jitter is given in pixels of the output: smaller octaves shift proportionally less.
+            List<ImageTransform> transforms = p.withJitter(scaledJitter(p.jitter(), w, p.width())).transforms();
+            if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
             listener.octaveStarted(o + 1, sizes.size(), h, w, 0);
             for (int i = 0; i < p.iterations(); i++) {
                 double value = step(x, gradient, transforms, penalties, p.step(), random);
@@ -89,6 +91,10 @@ public final class Visualizer {
             }
         }
         return Preprocess.fromNet(x, mean);
+    }
+
+    static int scaledJitter(int jitter, int octaveWidth, int width) {
+        return jitter == 0 ? 0 : Math.max(1, (int) Math.round((double) jitter * octaveWidth / width));
     }
 
     /**
