@@ -203,6 +203,9 @@ public final class VisualizeCommand implements Runnable {
                 + " channels of " + blob + ": " + list + ")");
     }
 
+    /** Smaller first octaves hold too few pixels to shape anything. */
+    static final int MIN_OCTAVE_SIDE = 8;
+
     private VisualizeParams params(long usedSeed) {
         int[] wh = parseSize(size);
         try {
@@ -212,7 +215,7 @@ public final class VisualizeCommand implements Runnable {
             if (init != null) p = p.withInit(ImageFiles.read(init, maxPixels));
             List<int[]> sizes = Visualizer.octaveSizes(p);
             int[] smallest = sizes.get(0);
-            if (Math.min(smallest[0], smallest[1]) < 16)
+            if (Math.min(smallest[0], smallest[1]) < MIN_OCTAVE_SIDE)
                 throw new UserException("the smallest octave would be " + smallest[1] + "x" + smallest[0] + " pixels: use fewer --octaves or a bigger --size");
             return p;
         } catch (IllegalArgumentException e) {

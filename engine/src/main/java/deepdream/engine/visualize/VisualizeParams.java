@@ -12,8 +12,8 @@ import java.util.List;
  */
 public final class VisualizeParams {
     private int height = 224, width = 224;
-    private int iterations = 40, octaves = 3, jitter = 16, blurEvery = 4;
-    private double octaveScale = 1.4, step = 1.5, scaleJitter = 0.05, tv = 0.005, tvBeta = 2, decay = 0.002, blurSigma = 0.5, noise = 8;
+    private int iterations = 30, octaves = 4, jitter = 16, blurEvery = 4;
+    private double octaveScale = 1.4, step = 2, scaleJitter = 0.05, tv = 0.002, tvBeta = 2, decay = 0.001, blurSigma = 0.5, noise = 8;
     private long seed;
     private PlanarImage init;
 
