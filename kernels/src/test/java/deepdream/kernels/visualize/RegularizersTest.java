@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.*;
  *       of the shifted/zoomed result, relative to the result's own);</li>
  *   <li>the channel and unit objectives raise what they target.</li>
  * </ul>
- * Measured when written (48×48, 40 steps): energy 18 058 plain, 324 with TV, 719 with blur; contrast
- * 66.7 plain, 55.0 with decay; shift robustness 0.05 plain, 0.80 with jitter; zoom robustness 0.07
- * plain, 0.67 with scale jitter. The thresholds leave wide margins.
+ * Measured when written (48×48, 40 steps of 2): energy 24 932 plain, 331 with TV (β = 2), 10 747 with
+ * edge-preserving TV (β = 1), 1 255 with blur; contrast 78.1 plain, 63.2 with decay; shift robustness
+ * 0.045 plain, 0.81 with jitter; zoom robustness 0.067 plain, 0.68 with scale jitter. Each test fails
+ * when its regularizer is made a no-op (checked by planting exactly that). The thresholds leave margins.
  */
 class RegularizersTest {
     static Backend b;
@@ -70,7 +71,7 @@ class RegularizersTest {
         assertTrue(on < 0.2 * off, String.format(Locale.ROOT, "TV: energy %.1f vs %.1f without", on, off));
         // Edge-preserving TV (beta 1) smooths too.
         double beta1 = gradientEnergy(run(plain().withTv(0.3).withTvBeta(1)));
-        assertTrue(beta1 < 0.5 * off, String.format(Locale.ROOT, "TV beta 1: energy %.1f vs %.1f without", beta1, off));
+        assertTrue(beta1 < 0.7 * off, String.format(Locale.ROOT, "TV beta 1: energy %.1f vs %.1f without", beta1, off));
     }
 
     @Test
