@@ -136,8 +136,6 @@ public final class VisualizeCommand implements Runnable {
                 throw new UserException(e.getMessage(), e);
             }
             int[] shape = blobShape(net, blob, params);
-            if (seed == null) err.println("deepdream: seed " + usedSeed + " (pass --seed " + usedSeed + " to repeat this image)");
-            err.flush();
             if (target.grid != null) {
                 grid(visualizer, blob, shape, params, err, out);
             } else {
@@ -160,6 +158,7 @@ public final class VisualizeCommand implements Runnable {
                     what = "class " + classIndex;
                 }
                 List<InputGradient.Term> terms = List.of(new InputGradient.Term(blob, 1, objective));
+                announceSeed(err, params);
                 PlanarImage result = run(visualizer, terms, params, null);
                 Map<String, String> meta = metadata(params, blob, what + (labels != null ? " " + labels.get(classIndex) : ""));
                 ImageWriter.write(output, result, meta);
@@ -177,8 +176,14 @@ public final class VisualizeCommand implements Runnable {
         err.flush();
     }
 
+    /** Once the options are known to be good: the seed that was drawn, so the image can be repeated. */
+    private void announceSeed(PrintWriter err, VisualizeParams params) {
+        if (seed == null) err.println("deepdream: seed " + params.seed() + " (pass --seed " + params.seed() + " to repeat this image)");
+        err.flush();
+    }
+
     private PlanarImage run(Visualizer visualizer, List<InputGradient.Term> terms, VisualizeParams params, String label) {
-        try (DreamProgress progress = new DreamProgress(System.err, Visualizer.octaveSizes(params), params.iterations(), label, System.console() != null)) {
+        try (DreamProgress progress = new DreamProgress(System.err, visualizer.netSizes(terms, params), params.iterations(), label, System.console() != null)) {
             return visualizer.visualize(terms, params, progress);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
@@ -187,6 +192,7 @@ public final class VisualizeCommand implements Runnable {
 
     private void grid(Visualizer visualizer, String blob, int[] shape, VisualizeParams params, PrintWriter err, PrintWriter out) {
         List<Integer> channels = parseGrid(target.grid, blob, shape);
+        announceSeed(err, params);
         List<PlanarImage> tiles = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {

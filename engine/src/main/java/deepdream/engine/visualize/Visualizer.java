@@ -93,6 +93,17 @@ public final class Visualizer {
         return Preprocess.fromNet(x, mean);
     }
 
+    /**
+     * The size the net sees at each octave, smallest first: the octave sizes, or one fixed size for
+     * objectives that need it (a class: always 224×224). For progress estimates: a step costs about
+     * the pixels the net sees.
+     */
+    public List<int[]> netSizes(List<InputGradient.Term> objective, VisualizeParams p) {
+        List<int[]> sizes = octaveSizes(p);
+        int[] fixed = netInputSize(objective, sizes);
+        return fixed == null ? sizes : sizes.stream().map(s -> fixed.clone()).toList();
+    }
+
     static int scaledJitter(int jitter, int octaveWidth, int width) {
         return jitter == 0 ? 0 : Math.max(1, (int) Math.round((double) jitter * octaveWidth / width));
     }
