@@ -60,6 +60,24 @@ class VisualizeCommandTest {
     }
 
     @Test
+    void initStartsFromThePhotoInsteadOfNoise() throws Exception {
+        Path photo = TestImages.write(dir.resolve("photo.png"), TestImages.rgb(22, 26), "png");   // resized to 11x13
+        PlanarImage start = deepdream.engine.image.Resize.bilinear(ImageFiles.read(photo, 10_000), 13, 11);
+        assertEquals(0, visualize("--layer", "cat", "--channel", "2", "--iterations", "2", "--step", "0.5", "--init", photo.toString()).exit());
+        double fromPhoto = meanAbsDiff(ImageFiles.read(out, 1000), start);
+        assertTrue(ImageWriter.readText(out).get("deepdream.command").contains("--init "), "the command records the start image");
+        assertEquals(0, visualize("--layer", "cat", "--channel", "2", "--iterations", "2", "--step", "0.5").exit());
+        double fromNoise = meanAbsDiff(ImageFiles.read(out, 1000), start);
+        assertTrue(fromPhoto < 0.25 * fromNoise, "distance to the photo: " + fromPhoto + " with --init, " + fromNoise + " without");
+    }
+
+    static double meanAbsDiff(PlanarImage a, PlanarImage b) {
+        double s = 0;
+        for (int i = 0; i < a.data().length; i++) s += Math.abs(a.data()[i] - b.data()[i]);
+        return s / a.data().length;
+    }
+
+    @Test
     void classByNameRaisesItsProbabilityAndPrintsBothFigures() {
         Cli.Result r = visualize("--class", "two", "--iterations", "15", "--jitter", "0", "--scale-jitter", "0");
         assertEquals(0, r.exit(), r.toString());
