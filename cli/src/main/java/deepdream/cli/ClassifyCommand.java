@@ -2,13 +2,10 @@ package deepdream.cli;
 
 import deepdream.cli.io.ImageFiles;
 import deepdream.engine.Backend;
-import deepdream.engine.Tensor;
-import deepdream.engine.autograd.Tape;
 import deepdream.engine.image.PlanarImage;
-import deepdream.engine.image.Preprocess;
-import deepdream.engine.image.Resize;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
+import deepdream.engine.visualize.ClassScores;
 import deepdream.importers.caffe.Labels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,18 +59,10 @@ public final class ClassifyCommand implements Runnable {
         out.flush();
     }
 
-    /** The net's last blob (prob) for the whole image resized to the net's input size, BGR, mean subtracted. */
+    /** The class probabilities of the whole image resized to the net's input size (see {@link ClassScores#probabilities}). */
     static float[] classify(NetDef def, PlanarImage rgb, BackendOptions backendOptions) {
-        int h = def.inputShape()[2], w = def.inputShape()[3];
-        PlanarImage in = Preprocess.toNet(Resize.bilinear(rgb, h, w), def.meanBgr());
-        String last = def.layers().get(def.layers().size() - 1).top();
-        try (Backend b = backendOptions.create(); Net net = Net.build(def, b); Tape tape = Tape.noGrad(b)) {
-            Tensor x = b.upload(in.data(), in.nchw());
-            try {
-                return net.forward(tape, tape.leaf(x, false), last).value().toHost();
-            } finally {
-                x.release();
-            }
+        try (Backend b = backendOptions.create(); Net net = Net.build(def, b)) {
+            return ClassScores.probabilities(net, rgb);
         }
     }
 }

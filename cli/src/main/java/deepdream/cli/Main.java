@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DreamCommand.class,
                 CloudsCommand.class,
+                VisualizeCommand.class,
+                SaliencyCommand.class,
                 LayersCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,

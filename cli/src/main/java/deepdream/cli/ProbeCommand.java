@@ -11,6 +11,7 @@ import deepdream.engine.image.Preprocess;
 import deepdream.engine.model.BlobNames;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
+import deepdream.engine.objective.Objective;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,12 +24,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code deepdream probe}: one blob's activation and the DeepDream gradient d(0.5·Σ blob²)/d(input),
- * as .npy files, so students and other implementations can inspect the engine.
+ * {@code deepdream probe}: one blob's activation and the DeepDream gradient d(0.5·Σ blob²)/d(input)
+ * (or, with --unit, the gradient of one unit: what saliency maps are made of), as .npy files, so
+ * students and other implementations can inspect the engine.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = {"Run the net on an input and save one blob and the gradient of 0.5*sum(blob^2) with respect to the input.",
                 "Writes DIR/activation.npy (float32, the blob's shape) and DIR/input_grad.npy (float32, 1x3xHxW).",
+                "--unit C[,Y,X]: the gradient of that one unit instead (e.g. a class score: --layer loss3/classifier --unit 1).",
                 "--input: a .npy float32/float64 array 1x3xHxW, already preprocessed (BGR, mean subtracted), used as is;",
                 "or an image, preprocessed the same way at its own size."})
 public final class ProbeCommand implements Runnable {
@@ -51,6 +54,8 @@ public final class ProbeCommand implements Runnable {
 
     /** Arrays bigger than this are not printed: the .npy files are the way to look at them. */
     static final int PRINT_LIMIT = 4096;
+    @Option(names = "--unit", paramLabel = "C[,Y,X]", description = "Take the gradient of this unit of the blob (Y, X default to 0) instead of 0.5*sum(blob^2).")
+    String unit;
 
     @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
@@ -60,7 +65,8 @@ public final class ProbeCommand implements Runnable {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " exists and is not a directory");
         NetDef def = model.loadNet();
         Npy.Array x = readInput(def);
-        Result r = probe(def, x, layer, backend);
+        int[] u = unit == null ? null : parseUnit(unit);
+        Result r = probe(def, x, layer, u, backend);
         Path act = out.resolve("activation.npy"), grad = out.resolve("input_grad.npy");
         Npy.write(act, r.activationShape, r.activation);
         try {
@@ -70,7 +76,8 @@ public final class ProbeCommand implements Runnable {
             throw e;
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.println(String.format(Locale.ROOT, "%s %s  0.5*sum(a^2) = %.6g", layer, Npy.shapeString(r.activationShape), r.objective));
+        o.println(String.format(Locale.ROOT, "%s %s  %s = %.6g", layer, Npy.shapeString(r.activationShape),
+                u == null ? "0.5*sum(a^2)" : "unit " + u[0] + "," + u[1] + "," + u[2], r.objective));
         o.println("wrote " + act + " and " + grad);
         if (print) {
             printArray(o, "activation " + layer, r.activationShape, r.activation);
@@ -116,10 +123,23 @@ public final class ProbeCommand implements Runnable {
         return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toString();
     }
 
-    /** The blob's value, 0.5·Σ blob² (double sum) and its gradient with respect to the input. */
+    /** "C" or "C,Y,X". */
+    static int[] parseUnit(String s) {
+        String[] p = s.split(",");
+        try {
+            if (p.length == 1) return new int[] {Integer.parseInt(p[0].strip()), 0, 0};
+            if (p.length == 3) return new int[] {Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()), Integer.parseInt(p[2].strip())};
+        } catch (NumberFormatException ignored) { /* reported below */ }
+        throw new UserException("--unit " + s + ": expected C or C,Y,X (channel, row, column), e.g. --unit 1 or --unit 97,7,7");
+    }
+
+    /** The blob's value, the objective (0.5·Σ blob² in double, or the unit's value) and its gradient with respect to the input. */
     public record Result(int[] activationShape, float[] activation, double objective, float[] inputGrad) {}
 
-    public static Result probe(NetDef def, Npy.Array x, String blob, BackendOptions backendOptions) {
+    public static Result probe(NetDef def, Npy.Array x, String blob, BackendOptions backendOptions) { return probe(def, x, blob, null, backendOptions); }
+
+    /** unit: {c, y, x} for the gradient of that unit, or null for 0.5·Σ blob². */
+    public static Result probe(NetDef def, Npy.Array x, String blob, int[] unit, BackendOptions backendOptions) {
         try (Backend b = backendOptions.create(); Net net = Net.build(def, b); Tape tape = Tape.recording(b)) {
             if (!net.hasBlob(blob)) throw new UserException(BlobNames.unknownMessage(blob, net.blobNames()));
             Tensor in = b.upload(x.data(), x.shape());
@@ -132,13 +152,28 @@ public final class ProbeCommand implements Runnable {
                     throw new UserException("the net cannot run on input " + Npy.shapeString(x.shape()) + ": " + e.getMessage(), e);
                 }
                 float[] a = act.value().toHost();
-                double obj = 0;
-                for (float v : a) obj += (double) v * v;
-                // d(0.5·Σ a²)/da = a: the activation itself is the seed.
-                tape.backward(act, act.value());
+                double obj;
+                if (unit == null) {
+                    double sum = 0;
+                    for (float v : a) sum += (double) v * v;
+                    obj = 0.5 * sum;
+                    // d(0.5·Σ a²)/da = a: the activation itself is the seed.
+                    tape.backward(act, act.value());
+                } else {
+                    Objective o = Objective.unit(unit[0], unit[1], unit[2]);
+                    Tensor seed = b.allocate(act.shape());
+                    try {
+                        obj = o.valueAndGradient(b, act.value(), seed);
+                        tape.backward(act, seed);
+                    } catch (IllegalArgumentException e) {
+                        throw new UserException("--unit: " + e.getMessage() + " (" + blob + " is " + Npy.shapeString(act.shape()) + ")", e);
+                    } finally {
+                        seed.release();
+                    }
+                }
                 Tensor g = leaf.grad();
                 float[] grad = g == null ? new float[x.data().length] : g.toHost();
-                return new Result(act.shape(), a, 0.5 * obj, grad);
+                return new Result(act.shape(), a, obj, grad);
             } finally {
                 in.release();
             }

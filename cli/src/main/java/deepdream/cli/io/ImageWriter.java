@@ -39,9 +39,11 @@ public final class ImageWriter {
         throw new UserException("cannot tell the image format of " + file + ": name the output .png or .jpg");
     }
 
-    public static void write(Path file, PlanarImage rgb, Map<String, String> text) {
+    public static void write(Path file, PlanarImage rgb, Map<String, String> text) { write(file, toBufferedImage(rgb), text); }
+
+    /** Writes an already composed picture (a contact sheet, an overlay) the same way. */
+    public static void write(Path file, BufferedImage img, Map<String, String> text) {
         String format = formatOf(file);
-        BufferedImage img = toBufferedImage(rgb);
         AtomicFiles.write(file, out -> {
             javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
             try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
@@ -63,7 +65,7 @@ public final class ImageWriter {
     }
 
     /** Values rounded to the nearest integer and clipped to 0..255. */
-    static BufferedImage toBufferedImage(PlanarImage rgb) {
+    public static BufferedImage toBufferedImage(PlanarImage rgb) {
         if (rgb.channels() != 3) throw new IllegalArgumentException("expected RGB planes, got " + rgb.channels() + " channels");
         int w = rgb.width(), h = rgb.height(), plane = w * h;
         float[] d = rgb.data();

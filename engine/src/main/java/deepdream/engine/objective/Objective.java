@@ -46,4 +46,10 @@ public interface Objective {
      * best-matching guide feature vector. features: the guide's activation at the layer, C×Hg×Wg.
      */
     static Objective guide(float[] features, int channels) { return new Guide(features, channels); }
+
+    /**
+     * Total variation Σ (dx² + dy² + ε²)^(β/2) of an image, per channel: an image prior, used as a
+     * penalty (negative weight) on the input. β ≥ 1; β &lt; 2 needs ε &gt; 0.
+     */
+    static Objective totalVariation(double beta, double epsilon) { return new TotalVariation(beta, epsilon); }
 }

@@ -34,6 +34,28 @@ public final class Labels {
     /** The label line of class i, or "class i" past the end of the list. */
     public String get(int i) { return i >= 0 && i < lines.size() ? lines.get(i) : "class " + i; }
 
+    /**
+     * The classes a name refers to: the classes one of whose comma-separated names (or synset id)
+     * equals the query, ignoring case, when there are any ("tiger" is not "tiger cat"); else every
+     * class whose label line contains the query. Empty when nothing matches.
+     */
+    public List<Integer> matching(String query) {
+        String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+        List<Integer> exact = new java.util.ArrayList<>(), partial = new java.util.ArrayList<>();
+        if (q.isEmpty()) return exact;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).toLowerCase(java.util.Locale.ROOT);
+            if (!line.contains(q)) continue;
+            partial.add(i);
+            int space = line.indexOf(' ');
+            boolean named = space > 0 && line.substring(0, space).equals(q);   // the synset id
+            for (String name : (space > 0 ? line.substring(space + 1) : line).split(","))
+                named |= name.strip().equals(q);
+            if (named) exact.add(i);
+        }
+        return exact.isEmpty() ? partial : exact;
+    }
+
     /** Fails unless there is one label per class. */
     public Labels requireCount(int classes, Path source) {
         if (lines.size() != classes)

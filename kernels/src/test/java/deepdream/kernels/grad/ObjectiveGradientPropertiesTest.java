@@ -89,4 +89,25 @@ class ObjectiveGradientPropertiesTest {
         assertEquals(expected, guide.value(b, a), 1e-4 * (1 + Math.abs(expected)));
         new GradientChecker(b).seed(seed).assertGradient(a, guide);
     }
+
+    /** Total variation (the visualization's image prior), for quadratic and edge-preserving exponents. */
+    @Property(tries = 60)
+    void totalVariation(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                        @ForAll @IntRange(min = 1, max = 7) int h, @ForAll @IntRange(min = 1, max = 7) int w,
+                        @ForAll @IntRange(min = 0, max = 3) int betaIndex, @ForAll long seed) {
+        double beta = new double[] {1, 1.5, 2, 3}[betaIndex];
+        Tensor a = activation(seed, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.totalVariation(beta, 0.5));
+    }
+
+    /** TV's value on a hand-computed 2×2 image: only the differences inside the image count. */
+    @org.junit.jupiter.api.Test
+    void totalVariationValueByHand() {
+        // [[1, 3], [4, 4]]: (dx, dy) = (2, 3) at (0,0), (0, 1) at (0,1), (0, 0) at (1,0) and (1,1).
+        Tensor a = b.upload(new float[] {1, 3, 4, 4}, 1, 1, 2, 2);
+        assertEquals(4 + 9 + 1, Objective.totalVariation(2, 0).value(b, a), 1e-9);
+        assertEquals(Math.sqrt(13 + 0.25) + Math.sqrt(1 + 0.25) + 2 * 0.5, Objective.totalVariation(1, 0.5).value(b, a), 1e-9);
+        Tensor flat = b.upload(new float[] {5, 5, 5, 5, 5, 5}, 1, 1, 2, 3);
+        assertEquals(0, Objective.totalVariation(2, 0).value(b, flat), 0);
+    }
 }

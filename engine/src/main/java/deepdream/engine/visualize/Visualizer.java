@@ -1,0 +1,222 @@
+package deepdream.engine.visualize;
+
+import deepdream.engine.Backend;
+import deepdream.engine.Tensor;
+import deepdream.engine.dream.DreamListener;
+import deepdream.engine.dream.InputGradient;
+import deepdream.engine.image.PlanarImage;
+import deepdream.engine.image.Preprocess;
+import deepdream.engine.image.Resize;
+import deepdream.engine.model.Net;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Activity maximization (feature visualization): gradient ascent on the image, from noise or a
+ * photo, so that an objective (a channel, a unit, a class score) becomes large:
+ * <pre>{@code
+ * PlanarImage img = new Visualizer(net).visualize(
+ *         List.of(new InputGradient.Term("loss3/classifier", 1, Objective.unit(1, 0, 0))),   // goldfish
+ *         VisualizeParams.defaults().withSeed(1), DreamListener.NONE);
+ * }</pre>
+ * Each step, on the image x (net input: BGR, mean subtracted):
+ * <ol>
+ *   <li>the transforms T (scale jitter, jitter, and a resize when the net only runs at one size)
+ *       are drawn at random and the net sees T(x);</li>
+ *   <li>g = Tᵀ ∇objective(T(x)), normalized to mean |g| = 1 (the DeepDream step rule);</li>
+ *   <li>x += step · (g − Σ weightₖ ∇Pₖ(x)) for the priors P (total variation, L2 decay);</li>
+ *   <li>every few steps x is blurred; x is clipped to valid pixel values.</li>
+ * </ol>
+ * Octaves: the image starts octaveScale^(octaves−1) times smaller and is upscaled between octaves,
+ * so coarse structure forms first and detail is added on top. Jitter is in pixels of the output
+ * size, scaled down for the smaller octaves.
+ */
+public final class Visualizer {
+    private final Net net;
+    private final float[] mean, lo, hi;
+
+    public Visualizer(Net net) {
+        this.net = net;
+        this.mean = net.def().meanBgr().clone();
+        this.lo = new float[mean.length];
+        this.hi = new float[mean.length];
+        for (int c = 0; c < mean.length; c++) { lo[c] = -mean[c]; hi[c] = 255 - mean[c]; }
+    }
+
+    /** Image sizes {height, width} of the octaves, smallest first, the last being the output size. */
+    public static List<int[]> octaveSizes(VisualizeParams p) {
+        List<int[]> sizes = new ArrayList<>();
+        for (int o = p.octaves() - 1; o >= 0; o--) {
+            double s = Math.pow(p.octaveScale(), o);
+            sizes.add(new int[] {Math.max(1, (int) Math.round(p.height() / s)), Math.max(1, (int) Math.round(p.width() / s))});
+        }
+        return sizes;
+    }
+
+    /** The visualization, RGB 0..255, of size p.height() × p.width(). */
+    public PlanarImage visualize(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
+        InputGradient gradient = new InputGradient(net, objective);
+        List<int[]> sizes = octaveSizes(p);
+        int[] fixed = netInputSize(objective, sizes);
+        List<Penalty> penalties = p.penalties();
+        GaussianBlur blur = p.blur();
+        SplittableRandom random = new SplittableRandom(p.seed());
+
+        PlanarImage init = p.init() == null ? null : Preprocess.toNet(Resize.bilinear(p.init(), p.height(), p.width()), mean);
+        PlanarImage x = start(p, sizes.get(0), random);
+        PlanarImage base = x.copy();   // with an init image: what the octave started from, to carry its detail upwards
+        for (int o = 0; o < sizes.size(); o++) {
+            int h = sizes.get(o)[0], w = sizes.get(o)[1];
+            if (o > 0) {
+                if (init == null) {
+                    x = Resize.bilinear(x, h, w);
+                } else {
+                    // As the dreamer does: this octave's photo plus the (upscaled) change made so far.
+                    PlanarImage change = subtract(x, base);
+                    base = Resize.bilinear(init, h, w);
+                    x = add(base.copy(), Resize.bilinear(change, h, w));
+                }
+            }
+            // Jitter is given in pixels of the output: smaller octaves shift proportionally less.
+            List<ImageTransform> transforms = p.withJitter(scaledJitter(p.jitter(), w, p.width())).transforms();
+            if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
+            listener.octaveStarted(o + 1, sizes.size(), h, w, 0);
+            for (int i = 0; i < p.iterations(); i++) {
+                double value = step(x, gradient, transforms, penalties, p.step(), random);
+                if (blur != null && (i + 1) % p.blurEvery() == 0) System.arraycopy(blur.apply(x).data(), 0, x.data(), 0, x.data().length);
+                clip(x);
+                listener.stepDone(o + 1, sizes.size(), i + 1, p.iterations(), value);
+            }
+        }
+        return Preprocess.fromNet(x, mean);
+    }
+
+    /**
+     * The size the net sees at each octave, smallest first: the octave sizes, or one fixed size for
+     * objectives that need it (a class: always 224×224). For progress estimates: a step costs about
+     * the pixels the net sees.
+     */
+    public List<int[]> netSizes(List<InputGradient.Term> objective, VisualizeParams p) {
+        List<int[]> sizes = octaveSizes(p);
+        int[] fixed = netInputSize(objective, sizes);
+        return fixed == null ? sizes : sizes.stream().map(s -> fixed.clone()).toList();
+    }
+
+    static int scaledJitter(int jitter, int octaveWidth, int width) {
+        return jitter == 0 ? 0 : Math.max(1, (int) Math.round((double) jitter * octaveWidth / width));
+    }
+
+    /**
+     * The size the net must see, or null when it can see the image as it is. Positionwise objectives
+     * (a channel's mean) work at every octave size the net can run at. A unit is a position in the
+     * full-size blob, so the net sees every octave resized to the output size (as it does for a layer
+     * too deep for the small octaves); a classifier only runs at the net's declared input size.
+     */
+    int[] netInputSize(List<InputGradient.Term> objective, List<int[]> sizes) {
+        boolean positionwise = objective.stream().allMatch(t -> t.objective().isPositionwise());
+        List<String> blobs = objective.stream().map(InputGradient.Term::blob).distinct().toList();
+        int[] smallest = sizes.get(0), last = sizes.get(sizes.size() - 1);
+        if (positionwise && runs(smallest, blobs)) return null;
+        if (runs(last, blobs)) return last;
+        int[] declared = net.def().inputShape();
+        int[] size = {declared[2], declared[3]};
+        if (!runs(size, blobs)) throw new IllegalArgumentException("the net cannot compute " + String.join(", ", blobs) + " at " + size[1] + "x" + size[0]);
+        return size;
+    }
+
+    private boolean runs(int[] hw, List<String> blobs) {
+        try {
+            net.blobShapes(new int[] {1, mean.length, hw[0], hw[1]}, blobs);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** One ascent step in place on x; returns the objective's value (before the step). */
+    double step(PlanarImage x, InputGradient gradient, List<ImageTransform> transforms, List<Penalty> penalties, double step, SplittableRandom random) {
+        Backend b = net.backend();
+        List<ImageTransform.Instance> drawn = new ArrayList<>(transforms.size());
+        PlanarImage seen = x;
+        for (ImageTransform t : transforms) {
+            ImageTransform.Instance inst = t.sample(seen.height(), seen.width(), random);
+            drawn.add(inst);
+            seen = inst.forward(seen);
+        }
+        double value;
+        PlanarImage g;
+        Tensor in = b.upload(seen.data(), seen.nchw()), grad = b.allocate(seen.nchw());
+        try {
+            value = gradient.compute(in, grad);
+            g = new PlanarImage(seen.channels(), seen.height(), seen.width(), b.download(grad));
+        } finally {
+            in.release();
+            grad.release();
+        }
+        for (int k = drawn.size() - 1; k >= 0; k--) g = drawn.get(k).adjoint(g);
+        float[] gd = g.data(), xd = x.data();
+        double sumAbs = 0;
+        for (float v : gd) sumAbs += Math.abs(v);
+        // A zero gradient (a dead unit) moves nothing instead of dividing by zero; the priors still act.
+        float scale = sumAbs > 0 ? (float) (step * gd.length / sumAbs) : 0f;
+        for (int i = 0; i < xd.length; i++) gd[i] *= scale;
+        if (!penalties.isEmpty()) {
+            Tensor xt = b.upload(xd, x.nchw()), pg = b.allocate(x.nchw());
+            try {
+                for (Penalty pen : penalties) {
+                    pen.objective().gradient(b, xt, pg);
+                    float[] pd = b.download(pg);
+                    float a = (float) (-step * pen.weight());
+                    for (int i = 0; i < gd.length; i++) gd[i] += a * pd[i];
+                }
+            } finally {
+                xt.release();
+                pg.release();
+            }
+        }
+        for (int i = 0; i < xd.length; i++) xd[i] += gd[i];
+        return value;
+    }
+
+    private void clip(PlanarImage x) {
+        float[] d = x.data();
+        int plane = x.height() * x.width();
+        for (int c = 0; c < x.channels(); c++)
+            for (int i = c * plane; i < (c + 1) * plane; i++) d[i] = Math.min(Math.max(d[i], lo[c]), hi[c]);
+    }
+
+    /** The image the visualization starts from, RGB 0..255 at the output size (for "before" measurements). */
+    public PlanarImage startImage(VisualizeParams p) {
+        PlanarImage x = start(p, octaveSizes(p).get(0), new SplittableRandom(p.seed()));
+        return Preprocess.fromNet(Resize.bilinear(x, p.height(), p.width()), mean);
+    }
+
+    /** The first octave's image (net input space): the init image shrunk to it, or noise. Draws the noise from random. */
+    private PlanarImage start(VisualizeParams p, int[] first, SplittableRandom random) {
+        if (p.init() == null) return noise(first[0], first[1], p.noise(), random);
+        return Preprocess.toNet(Resize.bilinear(Resize.bilinear(p.init(), p.height(), p.width()), first[0], first[1]), mean);
+    }
+
+    /** Mean colour plus uniform noise in [−amplitude, amplitude] (net input space). */
+    private PlanarImage noise(int h, int w, double amplitude, SplittableRandom random) {
+        PlanarImage img = new PlanarImage(mean.length, h, w);
+        float[] d = img.data();
+        for (int i = 0; i < d.length; i++) d[i] = (float) ((2 * random.nextDouble() - 1) * amplitude);
+        return img;
+    }
+
+    private static PlanarImage add(PlanarImage x, PlanarImage y) {
+        float[] xd = x.data(), yd = y.data();
+        for (int i = 0; i < xd.length; i++) xd[i] += yd[i];
+        return x;
+    }
+
+    private static PlanarImage subtract(PlanarImage x, PlanarImage y) {
+        PlanarImage d = x.copy();
+        float[] dd = d.data(), yd = y.data();
+        for (int i = 0; i < dd.length; i++) dd[i] -= yd[i];
+        return d;
+    }
+}
