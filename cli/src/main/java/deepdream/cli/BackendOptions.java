@@ -36,7 +36,10 @@ public final class BackendOptions {
         }
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try {
-            return Backends.create(name(), n);
+            Backends.Selection chosen = Backends.select(name(), n);
+            // "auto" says what it picked and why (e.g. no OpenCL GPU: the cpu backend).
+            if (chosen.note() != null) System.err.println("deepdream: " + chosen.note());
+            return chosen.backend();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
