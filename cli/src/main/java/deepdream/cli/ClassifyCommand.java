@@ -36,13 +36,12 @@ public final class ClassifyCommand implements Runnable {
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "How many classes to print (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
-    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+    @Mixin MaxPixelsOption imageLimit;
 
     @Override
     public void run() {
         if (top < 1) throw new UserException("--top must be at least 1, got " + top);
-        PlanarImage rgb = ImageFiles.read(image, maxPixels);
+        PlanarImage rgb = ImageFiles.read(image, imageLimit.maxPixels);
         NetDef def = model.loadNet();
         float[] probs = classify(def, rgb, backend);
         Labels labels = model.loadLabels(probs.length);

@@ -96,8 +96,7 @@ public final class DreamCommand implements Runnable {
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
 
-    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
-    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+    @Mixin MaxPixelsOption imageLimit;
 
     @Override
     public void run() {
@@ -143,7 +142,7 @@ public final class DreamCommand implements Runnable {
                     .withStep(step).withJitter(jitter).withSeed(usedSeed).withChannel(channel).withTileMargin(tileMargin);
             if (!layers.isEmpty()) p = p.withLayers(layers.stream().map(DreamCommand::parseLayer).toList());
             if (tile != null) p = p.withTile(tile == 0 ? -1 : tile);
-            if (guide != null) p = p.withGuide(ImageFiles.read(guide, maxPixels));
+            if (guide != null) p = p.withGuide(ImageFiles.read(guide, imageLimit.maxPixels));
             return p;
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
@@ -167,7 +166,7 @@ public final class DreamCommand implements Runnable {
             int[] wh = parseSize(size);
             img = Clouds.generate(wh[1], wh[0], CLOUDS_SEED);
         } else {
-            img = ImageFiles.read(input, maxPixels);
+            img = ImageFiles.read(input, imageLimit.maxPixels);
         }
         int side = Math.max(img.height(), img.width());
         if (maxSize != null && side > maxSize) {

@@ -57,8 +57,7 @@ public final class ProbeCommand implements Runnable {
     @Option(names = "--unit", paramLabel = "C[,Y,X]", description = "Take the gradient of this unit of the blob (Y, X default to 0) instead of 0.5*sum(blob^2).")
     String unit;
 
-    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
-    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+    @Mixin MaxPixelsOption imageLimit;
 
     @Override
     public void run() {
@@ -95,7 +94,7 @@ public final class ProbeCommand implements Runnable {
                 throw new UserException(input + " has shape " + Npy.shapeString(s) + "; the net wants 1x" + channels + "xHxW (preprocessed: BGR, mean subtracted)");
             return a;
         }
-        PlanarImage rgb = ImageFiles.read(input, maxPixels);
+        PlanarImage rgb = ImageFiles.read(input, imageLimit.maxPixels);
         PlanarImage net = Preprocess.toNet(rgb, def.meanBgr());
         return new Npy.Array(net.nchw(), net.data());
     }

@@ -50,14 +50,13 @@ public final class SaliencyCommand implements Runnable {
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
 
-    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
-    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+    @Mixin MaxPixelsOption imageLimit;
 
     @Override
     public void run() {
         long t0 = System.nanoTime();
         ImageWriter.formatOf(output);
-        PlanarImage rgb = ImageFiles.read(image, maxPixels);
+        PlanarImage rgb = ImageFiles.read(image, imageLimit.maxPixels);
         NetDef def = model.loadNet();
         PrintWriter out = spec.commandLine().getOut();
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {

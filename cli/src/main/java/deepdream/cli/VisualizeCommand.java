@@ -115,8 +115,7 @@ public final class VisualizeCommand implements Runnable {
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
 
-    @Option(names = ImageFiles.MAX_PIXELS_OPTION, paramLabel = "N", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
-    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+    @Mixin MaxPixelsOption imageLimit;
 
     @Override
     public void run() {
@@ -218,7 +217,7 @@ public final class VisualizeCommand implements Runnable {
             VisualizeParams p = VisualizeParams.defaults().withSize(wh[1], wh[0]).withIterations(iterations).withOctaves(octaves)
                     .withOctaveScale(octaveScale).withStep(step).withSeed(usedSeed).withTv(tv).withTvBeta(tvBeta).withDecay(decay)
                     .withBlur(blurEvery, blurSigma).withJitter(jitter).withScaleJitter(scaleJitter).withNoise(noise);
-            if (init != null) p = p.withInit(ImageFiles.read(init, maxPixels));
+            if (init != null) p = p.withInit(ImageFiles.read(init, imageLimit.maxPixels));
             List<int[]> sizes = Visualizer.octaveSizes(p);
             int[] smallest = sizes.get(0);
             if (Math.min(smallest[0], smallest[1]) < MIN_OCTAVE_SIDE)
