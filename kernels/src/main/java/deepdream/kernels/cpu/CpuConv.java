@@ -8,15 +8,21 @@ import static deepdream.kernels.cpu.Gemm.NR;
 /**
  * Convolution (groups = 1) as packed GEMM on the {@link Gemm} micro-kernel, for one image at a time:
  * <ul>
- *   <li>forward: y[M][OH·OW] = W[M][C·kh·kw] · im2col(x) + bias. A 1×1 stride-1 unpadded convolution
- *       reads x itself as the B matrix (no packing for full panels).</li>
+ *   <li>forward: y[M][OH·OW] = W[M][C·kh·kw] · im2col(x) + bias. The B panels are packed straight
+ *       from the image ({@link Im2col}); a 1×1 stride-1 unpadded convolution copies rows of x.
+ *       A horizontal stride s &gt; 1 first splits x's columns into s phases, so that every
+ *       im2col run is a contiguous copy again.</li>
  *   <li>backward-data, stride 1 with pad ≤ kernel−1 (every GoogLeNet conv but conv1): a forward
  *       convolution of dy with the transposed, flipped kernel and pad kernel−1−pad.</li>
  *   <li>backward-data otherwise (conv1's stride 2): col = Wᵀ · dy per band of output rows, then a
  *       col2im that gathers per input row, so threads never write the same element.</li>
  * </ul>
- * Work is split over (pixel panel × block of output rows) tasks. Each thread owns its packing
- * buffer; all buffers grow on demand and are reused across calls and octave sizes.
+ *
+ * <p>The GEMM is blocked for the caches the way GotoBLAS does it: K is cut in blocks of at most
+ * {@link #KC} so one B micro-panel (KC × NR, 16 KB) stays in L1 while every A block of the
+ * thread's row range streams from L2 over it. Work is split over (chunk of panels × row range)
+ * tasks. Each thread owns its packing buffer; all buffers grow on demand and are reused across
+ * calls and octave sizes.
  */
 final class CpuConv {
     /** Conv geometry flattened for the kernels. */
@@ -25,23 +31,30 @@ final class CpuConv {
         boolean pointwise() { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
     }
 
+    /** Largest k-block: KC·NR floats of B (16 KB with AVX2) sit in L1 next to the A stream. */
+    static final int KC = 256;
+    /** Most B panels per task: enough to reuse each A block from L2 many times. */
+    private static final int CHUNK_PANELS = 16;
     /** Output pixels per col2im band: keeps the col buffer around a few MB at any image size. */
     private static final int BAND_PIXELS = 8192;
 
     private final Parallel par;
-    private final float[][] panel;   // per-thread B panel, K × NR
-    private final float[][] tile;    // per-thread MR × NR tile for partial panels
+    private final float[][] panel;   // per-thread B micro-panel, KC × NR
+    private final float[][] tile;    // per-thread MR × NR register tile
+    private final int[][] scratch;   // per-thread im2col tables, 3·kw ints
     private float[] col = new float[0];
+    private float[] phases = new float[0];
 
     CpuConv(Parallel par) {
         this.par = par;
-        panel = new float[par.threads()][0];
+        panel = new float[par.threads()][KC * NR];
         tile = new float[par.threads()][MR * NR];
+        scratch = new int[par.threads()][3 * 7];
     }
 
-    private float[] panel(int worker, int k) {
-        if (panel[worker].length < k * NR) panel[worker] = new float[k * NR];
-        return panel[worker];
+    private int[] scratch(int worker, int kw) {
+        if (scratch[worker].length < 3 * kw) scratch[worker] = new int[3 * kw];
+        return scratch[worker];
     }
 
     // ---- weight packing (done once per weight tensor, cached by the backend) -----------------------
@@ -81,44 +94,66 @@ final class CpuConv {
 
     /** y[yOff ..] = conv(x[xOff ..]) + bias for one image; a = packed A of g (M × C·kh·kw). */
     void forward(float[] x, int xOff, Geometry g, float[] a, float[] bias, float[] y, int yOff) {
-        int p = g.oh * g.ow, k = g.k(), mBlocks = Gemm.blocks(g.m);
-        int panels = (p + NR - 1) / NR;
-        int split = rowSplit(panels, mBlocks);
-        boolean direct = g.pointwise();
-        par.forEach(panels * split, (task, worker) -> {
-            int pi = task / split, part = task % split;
-            int p0 = pi * NR, np = Math.min(NR, p - p0);
-            float[] b;
-            int bOff, ldb;
-            if (direct && np == NR) {
-                b = x; bOff = xOff + p0; ldb = p;
-            } else {
-                b = panel(worker, k); bOff = 0; ldb = NR;
-                if (direct) Im2col.packRows(x, xOff, p, k, p0, np, b);
-                else Im2col.pack(x, xOff, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.ow, p0, np, b);
-            }
+        int p = g.oh * g.ow;
+        Im2col source;
+        if (g.pointwise()) {
+            source = Im2col.rows(x, xOff, p);
+        } else if (g.sw == 1) {
+            source = Im2col.image(x, xOff, g, g.w);
+        } else {
+            int wq = (g.w + g.sw - 1) / g.sw, n = g.c * g.h * g.sw * wq;
+            if (phases.length < n) phases = new float[n];
+            float[] ph = phases;
+            par.forEach(g.c * g.h, (row, worker) -> Im2col.splitPhases(x, xOff + row * g.w, g.w, g.sw, wq, ph, row * g.sw * wq));
+            source = Im2col.image(ph, 0, g, wq);
+        }
+        gemm(a, g.m, g.k(), source, p, bias, y, yOff, p);
+    }
+
+    /**
+     * c[cOff + i·ldc + j] = (A·B)[i][j] (+ bias[i]) for i &lt; m, j &lt; n; A packed in MR-row panels
+     * with k columns, B (k × n) packed panel by panel from {@code b}.
+     */
+    private void gemm(float[] a, int m, int k, Im2col b, int n, float[] bias, float[] c, int cOff, int ldc) {
+        int mBlocks = Gemm.blocks(m), panels = (n + NR - 1) / NR;
+        int kBlocks = (k + KC - 1) / KC, kc = (k + kBlocks - 1) / kBlocks;   // even k-blocks
+        int chunk = Math.max(1, Math.min(CHUNK_PANELS, panels / (4 * par.threads())));
+        int chunks = (panels + chunk - 1) / chunk;
+        int split = rowSplit(chunks, mBlocks);
+        par.forEach(chunks * split, (task, worker) -> {
+            int ci = task / split, part = task % split;
+            int pi0 = ci * chunk, pi1 = Math.min(panels, pi0 + chunk);
             int blo = part * mBlocks / split, bhi = (part + 1) * mBlocks / split;
-            float[] tl = tile[worker];
-            for (int blk = blo; blk < bhi; blk++) {
-                int m0 = blk * MR;
-                Gemm.kernel(a, blk * MR * k, b, bOff, ldb, k, y, yOff + m0 * p + p0, p,
-                        Math.min(MR, g.m - m0), np, bias, m0, tl);
+            float[] bp = panel[worker], tl = tile[worker];
+            int[] sc = scratch(worker, b.kernelWidth());
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int kn = Math.min(kc, k - k0);
+                boolean accumulate = k0 > 0;
+                for (int pi = pi0; pi < pi1; pi++) {
+                    int p0 = pi * NR, np = Math.min(NR, n - p0);
+                    b.pack(k0, k0 + kn, p0, np, bp, sc);
+                    for (int blk = blo; blk < bhi; blk++) {
+                        int m0 = blk * MR;
+                        Gemm.kernel(a, (blk * k + k0) * MR, bp, 0, kn, tl);
+                        Gemm.store(tl, c, cOff + m0 * ldc + p0, ldc, Math.min(MR, m - m0), np, bias, m0, accumulate);
+                    }
+                }
             }
         });
     }
 
-    /** Splits the row blocks when there are too few panels to keep every thread busy (small octaves). */
-    private int rowSplit(int panels, int mBlocks) {
+    /** Splits the row blocks when there are too few tasks to keep every thread busy (small octaves). */
+    private int rowSplit(int tasks, int mBlocks) {
         int want = 4 * par.threads();
-        if (panels >= want) return 1;
-        return Math.max(1, Math.min(mBlocks, (want + panels - 1) / panels));
+        if (tasks >= want) return 1;
+        return Math.max(1, Math.min(mBlocks, (want + tasks - 1) / tasks));
     }
 
     // ---- backward-data --------------------------------------------------------------------------
 
     /** dx = convᵀ(dy) through col = Wᵀ·dy and a gathering col2im; aT = {@link #packTransposed}. */
     void backwardCol2im(float[] dy, int dyOff, Geometry g, float[] aT, float[] dx, int dxOff) {
-        int p = g.oh * g.ow, k = g.k(), kBlocks = Gemm.blocks(k);
+        int p = g.oh * g.ow, k = g.k();
         Arrays.fill(dx, dxOff, dxOff + g.c * g.h * g.w, 0f);
         int bandRows = Math.max(1, Math.min(g.oh, BAND_PIXELS / g.ow));
         if (col.length < k * bandRows * g.ow) col = new float[k * bandRows * g.ow];
@@ -126,27 +161,7 @@ final class CpuConv {
         for (int oy0 = 0; oy0 < g.oh; oy0 += bandRows) {
             int oy1 = Math.min(g.oh, oy0 + bandRows);
             int q0 = oy0 * g.ow, cp = (oy1 - oy0) * g.ow;
-            int panels = (cp + NR - 1) / NR;
-            int split = rowSplit(panels, kBlocks);
-            par.forEach(panels * split, (task, worker) -> {
-                int pi = task / split, part = task % split;
-                int p0 = pi * NR, np = Math.min(NR, cp - p0);
-                float[] b;
-                int bOff, ldb;
-                if (np == NR) {
-                    b = dy; bOff = dyOff + q0 + p0; ldb = p;
-                } else {
-                    b = panel(worker, g.m); bOff = 0; ldb = NR;
-                    Im2col.packRows(dy, dyOff, p, g.m, q0 + p0, np, b);
-                }
-                int blo = part * kBlocks / split, bhi = (part + 1) * kBlocks / split;
-                float[] tl = tile[worker];
-                for (int blk = blo; blk < bhi; blk++) {
-                    int r0 = blk * MR;
-                    Gemm.kernel(aT, blk * MR * g.m, b, bOff, ldb, g.m, cb, r0 * cp + p0, cp,
-                            Math.min(MR, k - r0), np, null, 0, tl);
-                }
-            });
+            gemm(aT, k, g.m, Im2col.rows(dy, dyOff + q0, p), cp, null, cb, 0, cp);
             int iy0 = Math.max(0, oy0 * g.sh - g.ph), iy1 = Math.min(g.h, (oy1 - 1) * g.sh - g.ph + g.kh);
             int rows = iy1 - iy0;
             if (rows <= 0) continue;
@@ -174,5 +189,5 @@ final class CpuConv {
         }
     }
 
-    private static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
+    static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
 }
