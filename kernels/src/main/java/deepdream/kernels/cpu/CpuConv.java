@@ -43,6 +43,7 @@ final class CpuConv {
     private final float[][] tile;    // per-thread MR × NR register tile
     private final int[][] scratch;   // per-thread im2col tables, 3·kw ints
     private float[] col = new float[0];
+    private float[] biasPad = new float[0];
     private float[] phases = new float[0];
 
     CpuConv(Parallel par) {
@@ -115,30 +116,136 @@ final class CpuConv {
      * with k columns, B (k × n) packed panel by panel from {@code b}.
      */
     private void gemm(float[] a, int m, int k, Im2col b, int n, float[] bias, float[] c, int cOff, int ldc) {
+        gemm(1, a, 0, m, k, new Im2col[] {b}, n, bias, c, cOff, 0, ldc);
+    }
+
+    /**
+     * {@code batch} independent products in one parallel loop: product e uses A at a[e·aStride ..],
+     * B from b[e] and C at c[cOff + e·cStride ..]. One loop instead of one per product keeps both
+     * threads busy to the end (Winograd's 16 small products).
+     */
+    private void gemm(int batch, float[] a, int aStride, int m, int k, Im2col[] b, int n, float[] bias,
+                      float[] c, int cOff, int cStride, int ldc) {
         int mBlocks = Gemm.blocks(m), panels = (n + NR - 1) / NR;
         int kBlocks = (k + KC - 1) / KC, kc = (k + kBlocks - 1) / kBlocks;   // even k-blocks
-        int chunk = Math.max(1, Math.min(CHUNK_PANELS, panels / (4 * par.threads())));
+        int chunk = Math.max(1, Math.min(CHUNK_PANELS, batch * panels / (4 * par.threads())));
         int chunks = (panels + chunk - 1) / chunk;
-        int split = rowSplit(chunks, mBlocks);
-        par.forEach(chunks * split, (task, worker) -> {
-            int ci = task / split, part = task % split;
+        int split = rowSplit(batch * chunks, mBlocks);
+        float[] padded = paddedBias(bias, m);
+        par.forEach(batch * chunks * split, (task, worker) -> {
+            int e = task / (chunks * split), rest = task % (chunks * split);
+            int ci = rest / split, part = rest % split;
             int pi0 = ci * chunk, pi1 = Math.min(panels, pi0 + chunk);
             int blo = part * mBlocks / split, bhi = (part + 1) * mBlocks / split;
             float[] bp = panel[worker], tl = tile[worker];
-            int[] sc = scratch(worker, b.kernelWidth());
+            Im2col be = b[e];
+            int[] sc = scratch(worker, be.kernelWidth());
+            int aBase = e * aStride, cBase = cOff + e * cStride;
+            float[] bz = padded;
             for (int k0 = 0; k0 < k; k0 += kc) {
                 int kn = Math.min(kc, k - k0);
                 boolean accumulate = k0 > 0;
                 for (int pi = pi0; pi < pi1; pi++) {
                     int p0 = pi * NR, np = Math.min(NR, n - p0);
-                    b.pack(k0, k0 + kn, p0, np, bp, sc);
+                    be.pack(k0, k0 + kn, p0, np, bp, sc);
                     for (int blk = blo; blk < bhi; blk++) {
-                        int m0 = blk * MR;
-                        Gemm.kernel(a, (blk * k + k0) * MR, bp, 0, kn, tl);
-                        Gemm.store(tl, c, cOff + m0 * ldc + p0, ldc, Math.min(MR, m - m0), np, bias, m0, accumulate);
+                        int m0 = blk * MR, rows = Math.min(MR, m - m0), aOff = aBase + (blk * k + k0) * MR;
+                        int cAt = cBase + m0 * ldc + p0;
+                        if (rows == MR && np == NR) {
+                            Gemm.kernel(a, aOff, bp, 0, kn, c, cAt, ldc, bz, m0, accumulate);
+                        } else {
+                            if (accumulate) Gemm.copyIn(c, cAt, ldc, rows, np, tl);
+                            Gemm.kernel(a, aOff, bp, 0, kn, tl, 0, NR, bz, m0, accumulate);
+                            Gemm.copyOut(tl, c, cAt, ldc, rows, np);
+                        }
                     }
                 }
             }
+        });
+    }
+
+    /** The bias padded to whole MR blocks (zeros when there is none): the kernel reads MR values per block. */
+    private float[] paddedBias(float[] bias, int m) {
+        int n = Gemm.blocks(m) * MR;
+        if (biasPad.length < n) biasPad = new float[n];
+        if (bias == null) Arrays.fill(biasPad, 0, n, 0f);
+        else {
+            System.arraycopy(bias, 0, biasPad, 0, m);
+            Arrays.fill(biasPad, m, n, 0f);
+        }
+        return biasPad;
+    }
+
+    // ---- Winograd F(2×2, 3×3) ---------------------------------------------------------------------
+
+    /**
+     * Whether g runs as Winograd F(2×2, 3×3): 3×3, stride 1, pad ≤ 2, and enough channels that the
+     * 16 products of C×M beat the transforms' memory traffic.
+     */
+    static boolean winogradable(Geometry g) {
+        return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.ph <= 2 && g.pw <= 2 && g.c >= 16 && g.m >= 16 && g.c <= 512;
+    }
+
+    /**
+     * The 16 transformed kernels U = G·w·Gᵀ, each an M × C matrix packed as A, one after another
+     * (stride {@code blocks(M)·MR·C}). flip: w is the forward weight [C][M][3][3] of the problem whose
+     * backward-data this is, used transposed and rotated by 180°.
+     */
+    static float[] packWinograd(float[] w, int m, int c, boolean flip) {
+        float[] u = new float[16 * m * c];
+        float[] g = new float[9];
+        for (int o = 0; o < m; o++)
+            for (int i = 0; i < c; i++) {
+                for (int t = 0; t < 9; t++) g[t] = flip ? w[(i * m + o) * 9 + 8 - t] : w[(o * c + i) * 9 + t];
+                // t = G·g (4×3), then U = t·Gᵀ (4×4); G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+                float[] t = new float[12];
+                for (int col = 0; col < 3; col++) {
+                    float g0 = g[col], g1 = g[3 + col], g2 = g[6 + col];
+                    t[col] = g0;
+                    t[3 + col] = 0.5f * (g0 + g1 + g2);
+                    t[6 + col] = 0.5f * (g0 - g1 + g2);
+                    t[9 + col] = g2;
+                }
+                for (int row = 0; row < 4; row++) {
+                    float t0 = t[row * 3], t1 = t[row * 3 + 1], t2 = t[row * 3 + 2];
+                    float[] v = {t0, 0.5f * (t0 + t1 + t2), 0.5f * (t0 - t1 + t2), t2};
+                    for (int col = 0; col < 4; col++) u[((row * 4 + col) * m + o) * c + i] = v[col];
+                }
+            }
+        int stride = Gemm.blocks(m) * MR * c;
+        float[] packed = new float[16 * stride];
+        for (int e = 0; e < 16; e++) System.arraycopy(Gemm.packA(u, e * m * c, m, c, c), 0, packed, e * stride, stride);
+        return packed;
+    }
+
+    private float[][] wgInput, wgProduct, wgStage;
+
+    /**
+     * y = conv(x) + bias for a {@link #winogradable} g; u = {@link #packWinograd}. Fused per task of
+     * NR tiles (one B panel): transform the input patches of those tiles for every channel, run the
+     * 16 products for every output channel, transform back into y — all in the worker's L2-sized
+     * buffers. Run as 16 separate GEMMs over a band instead, writing and re-reading the products
+     * from memory cost more than the 2.25× fewer multiply-adds saved (measured 28–39 GFLOP/s GEMM).
+     */
+    void winograd(float[] x, int xOff, Geometry g, float[] u, float[] bias, float[] y, int yOff) {
+        int tilesY = (g.oh + 1) / 2, tilesX = (g.ow + 1) / 2, tiles = tilesY * tilesX;
+        int mPad = Gemm.blocks(g.m) * MR, uStride = mPad * g.c, mBlocks = Gemm.blocks(g.m);
+        int threads = par.threads();
+        if (wgInput == null) { wgInput = new float[threads][0]; wgProduct = new float[threads][0]; wgStage = new float[threads][4 * NR]; }
+        for (int t = 0; t < threads; t++) {
+            if (wgInput[t].length < 16 * g.c * NR) wgInput[t] = new float[16 * g.c * NR];
+            if (wgProduct[t].length < 16 * mPad * NR) wgProduct[t] = new float[16 * mPad * NR];
+        }
+        float[] bz = paddedBias(null, g.m);
+        int tasks = (tiles + NR - 1) / NR;
+        par.forEach(tasks, (task, worker) -> {
+            int t0 = task * NR, nt = Math.min(NR, tiles - t0);
+            float[] v = wgInput[worker], mp = wgProduct[worker];
+            Winograd.input(x, xOff, g, t0, nt, tilesX, v);
+            for (int e = 0; e < 16; e++)
+                for (int blk = 0; blk < mBlocks; blk++)
+                    Gemm.kernel(u, e * uStride + blk * MR * g.c, v, e * g.c * NR, g.c, mp, (e * mPad + blk * MR) * NR, NR, bz, 0, false);
+            Winograd.output(mp, mPad, g, t0, nt, tilesX, bias, y, yOff, wgStage[worker]);
         });
     }
 
