@@ -1,5 +1,7 @@
 package deepdream.kernels.cpu;
 
+import jdk.incubator.vector.FloatVector;
+
 import java.util.Arrays;
 
 import static deepdream.kernels.cpu.Gemm.MR;
@@ -42,6 +44,7 @@ final class CpuConv {
     private final float[][] panel;   // per-thread B micro-panel, KC × NR
     private final float[][] tile;    // per-thread MR × NR register tile
     private final int[][] scratch;   // per-thread im2col tables, 3·kw ints
+    private final float[][] rowAcc;  // per-thread col2im row phases
     private float[] col = new float[0];
     private float[] biasPad = new float[0];
     private float[] phases = new float[0];
@@ -51,6 +54,12 @@ final class CpuConv {
         panel = new float[par.threads()][KC * NR];
         tile = new float[par.threads()][MR * NR];
         scratch = new int[par.threads()][3 * 7];
+        rowAcc = new float[par.threads()][0];
+    }
+
+    private float[] rowBuffer(int worker, int n) {
+        if (rowAcc[worker].length < n) rowAcc[worker] = new float[n];
+        return rowAcc[worker];
     }
 
     private int[] scratch(int worker, int kw) {
@@ -273,14 +282,20 @@ final class CpuConv {
             int rows = iy1 - iy0;
             if (rows <= 0) continue;
             int fy0 = oy0, fy1 = oy1;
+            int accLength = g.sw * ((g.w + g.sw - 1) / g.sw);
             par.forEach(g.c * rows, (task, worker) ->
-                    gatherRow(cb, cp, g, task / rows, iy0 + task % rows, fy0, fy1, dx, dxOff));
+                    gatherRow(cb, cp, g, task / rows, iy0 + task % rows, fy0, fy1, dx, dxOff, rowBuffer(worker, accLength)));
         }
     }
 
-    /** dx row (c, iy) += every col entry of output rows [oy0, oy1) that lands on it. */
-    private static void gatherRow(float[] cb, int cp, Geometry g, int c, int iy, int oy0, int oy1, float[] dx, int dxOff) {
-        int dst = dxOff + (c * g.h + iy) * g.w;
+    /**
+     * dx row (c, iy) += every col entry of output rows [oy0, oy1) that lands on it. The entries of
+     * one tap land sw columns apart; summed first into the row's column phases (acc[phase][j] for
+     * ix = j·sw + phase, contiguous in ox, so a vector add), then interleaved into dx once.
+     */
+    private static void gatherRow(float[] cb, int cp, Geometry g, int c, int iy, int oy0, int oy1, float[] dx, int dxOff, float[] acc) {
+        int dst = dxOff + (c * g.h + iy) * g.w, sw = g.sw, wq = (g.w + sw - 1) / sw;
+        Arrays.fill(acc, 0, sw * wq, 0f);
         for (int ky = 0; ky < g.kh; ky++) {
             int t = iy + g.ph - ky;
             if (t < 0 || t % g.sh != 0) continue;
@@ -288,12 +303,18 @@ final class CpuConv {
             if (oy < oy0 || oy >= oy1) continue;
             for (int kx = 0; kx < g.kw; kx++) {
                 int src = ((c * g.kh + ky) * g.kw + kx) * cp + (oy - oy0) * g.ow;
-                // ox range whose ix = ox·sw − pw + kx lies in [0, w).
-                int lo = Math.max(0, ceilDiv(g.pw - kx, g.sw));
-                int hi = Math.min(g.ow - 1, Math.floorDiv(g.w - 1 + g.pw - kx, g.sw));
-                for (int ox = lo, ix = lo * g.sw - g.pw + kx; ox <= hi; ox++, ix += g.sw) dx[dst + ix] += cb[src + ox];
+                // ox range whose ix = ox·sw − pw + kx lies in [0, w); ix = (ox + shift)·sw + phase.
+                int lo = Math.max(0, ceilDiv(g.pw - kx, sw));
+                int hi = Math.min(g.ow - 1, Math.floorDiv(g.w - 1 + g.pw - kx, sw));
+                int a = Math.floorMod(kx - g.pw, sw) * wq + Math.floorDiv(kx - g.pw, sw);
+                int ox = lo;
+                for (int end = hi + 1 - Gemm.L; ox <= end; ox += Gemm.L)
+                    FloatVector.fromArray(Gemm.S, cb, src + ox).add(FloatVector.fromArray(Gemm.S, acc, a + ox)).intoArray(acc, a + ox);
+                for (; ox <= hi; ox++) acc[a + ox] += cb[src + ox];
             }
         }
+        for (int phase = 0; phase < sw; phase++)
+            for (int j = 0, ix = phase; ix < g.w; j++, ix += sw) dx[dst + ix] += acc[phase * wq + j];
     }
 
     static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
