@@ -27,6 +27,9 @@ public class CpuBackend extends ReferenceBackend {
     /** Pixels per LRN task (keeps the per-thread scale/ratio buffers at 2·C·256 floats). */
     private static final int LRN_BLOCK = 256;
 
+    /** Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions; -Ddeepdream.winograd=false for plain GEMM (A/B timing). */
+    private static final boolean WINOGRAD = !"false".equals(System.getProperty("deepdream.winograd"));
+
     private final Parallel par;
     private final CpuConv conv;
     private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
@@ -34,7 +37,7 @@ public class CpuBackend extends ReferenceBackend {
 
     /** Packed copies of one weight tensor, made lazily per direction. */
     private static final class PackedConv {
-        volatile float[] forward, flipped, transposed;
+        volatile float[] forward, flipped, transposed, winograd, winogradFlipped;
     }
 
     /** Uses every available processor. */
@@ -97,6 +100,14 @@ public class CpuBackend extends ReferenceBackend {
             throw new IllegalArgumentException("conv2d: bias has " + bias.size() + " values for " + weight.n() + " outputs");
         CpuConv.Geometry g = geometry(x, weight, s);
         PackedConv p = packs(weight);
+        float[] xd0 = data(x), yd0 = data(y), bd0 = bias == null ? null : data(bias);
+        if (WINOGRAD && CpuConv.winogradable(g)) {
+            float[] u = p.winograd;
+            if (u == null) p.winograd = u = CpuConv.packWinograd(data(weight), g.m(), g.c(), false);
+            int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
+            for (int n = 0; n < x.n(); n++) conv.winograd(xd0, n * xs, g, u, bd0, yd0, n * ys);
+            return;
+        }
         float[] a = p.forward;
         if (a == null) p.forward = a = CpuConv.packForward(data(weight), g);
         float[] xd = data(x), yd = data(y), bd = bias == null ? null : data(bias);
@@ -112,7 +123,12 @@ public class CpuBackend extends ReferenceBackend {
         PackedConv p = packs(weight);
         float[] dyd = data(dy), dxd = data(dx);
         int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
-        if (CpuConv.flippable(g)) {
+        if (CpuConv.flippable(g) && WINOGRAD && CpuConv.winogradable(CpuConv.flipped(g))) {
+            float[] u = p.winogradFlipped;
+            if (u == null) p.winogradFlipped = u = CpuConv.packWinograd(data(weight), g.c(), g.m(), true);
+            CpuConv.Geometry f = CpuConv.flipped(g);
+            for (int n = 0; n < dy.n(); n++) conv.winograd(dyd, n * ys, f, u, null, dxd, n * xs);
+        } else if (CpuConv.flippable(g)) {
             float[] a = p.flipped;
             if (a == null) p.flipped = a = CpuConv.packFlipped(data(weight), g);
             CpuConv.Geometry f = CpuConv.flipped(g);

@@ -4,13 +4,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked SGEMM micro-kernel every convolution runs on: an 8-row × 2-vector tile
- * of C = A·B kept in 16 vector accumulators, fed by one packed A panel (8 floats per k, so the
- * broadcasts read consecutive memory) and one B panel (2 vectors per k, row stride {@code ldb}).
+ * The register-blocked SGEMM micro-kernel every convolution runs on: a 6-row × 2-vector tile of
+ * C = A·B kept in 12 vector accumulators, fed by one packed A micro-panel (6 floats per k, so the
+ * broadcasts read consecutive memory) and one packed B micro-panel (2 vectors per k, contiguous).
+ *
+ * <p>Why 6 × 2: AVX2 has 16 vector registers; 12 accumulators + 2 B vectors + 1 broadcast fit,
+ * while the 8 × 2 tile (16 accumulators) spills. Measured on the 2-core AVX2 EPYC, one thread,
+ * k = 256, B in L1: 6×16 55–66 GFLOP/s, 8×16 49–52, 4×24 38–40.
  *
  * <p>Packed A layout ("A panels"): rows are grouped in blocks of {@link #MR}; block b holds
  * {@code a[b][k][r] = A[b·MR + r][k]} with rows past M zero-filled, so the kernel never needs a
- * row tail. Columns are handled by the caller (B panels are zero-padded to {@link #NR}).
+ * row tail, and a k-range [k0, k1) of a block is contiguous. Columns are handled by the caller
+ * (B panels are zero-padded to {@link #NR}).
  */
 public final class Gemm {
     private Gemm() {}
@@ -19,7 +24,7 @@ public final class Gemm {
     /** Vector lanes (16 with AVX-512, 8 with AVX2). */
     public static final int L = S.length();
     /** Rows of the micro-tile. */
-    public static final int MR = 8;
+    public static final int MR = 6;
     /** Columns of the micro-tile: two vectors. */
     public static final int NR = 2 * L;
 
@@ -37,28 +42,38 @@ public final class Gemm {
     }
 
     /**
-     * C tile (rows [0, rows) of the block, NR columns) = A block · B panel, plus bias[biasOff + row]
-     * if bias is not null, written to c[cOff + r·ldc + j] for j &lt; cols.
+     * C tile (MR × NR at c[cOff + r·ldc + j]) = A micro-panel (a[aOff ..], MR per k) · B micro-panel
+     * (b[bOff ..], NR per k) over k steps, plus what C held if {@code accumulate} (later k-blocks),
+     * else plus bias[biasOff + r] (a padded bias: MR rows past every block start exist).
      *
-     * <p>The register tile always goes to {@code tile} (MR·NR floats) first, and {@link #copyOut}
-     * moves the live part: the vector code then has no data-dependent branch. A branch the profile
-     * has not seen (the first partial tile, the first bias-less call) makes C2 deoptimize, and
-     * vector code back in the interpreter runs ~40× slower and allocates a box per operation —
-     * measured as whole dream steps 5× slower under load. Likewise, a vector handed to a method C2
-     * does not inline gets boxed and the box spreads into the loop (17 vs 230 GFLOP/s, measured).
+     * <p>The caller hands a full tile of C, or its own MR × NR tile buffer for the ragged edges
+     * ({@link #copyIn}/{@link #copyOut}): the vector code has no data-dependent branch inside. The
+     * accumulators start from C or the bias and go straight back to C: a round trip through a
+     * tile buffer cost as much as the multiply-adds themselves at k = 64 (measured 35 vs 85 GFLOP/s).
+     * A vector handed to a method C2 does not inline gets boxed and the box spreads into the loop
+     * (17 vs 230 GFLOP/s, measured), so everything stays in this one method.
      */
-    static void kernel(float[] a, int aOff, float[] b, int bOff, int ldb, int k,
-                       float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    static void kernel(float[] a, int aOff, float[] b, int bOff, int k, float[] c, int cOff, int ldc,
+                       float[] bias, int biasOff, boolean accumulate) {
+        int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, r0); c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1); c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2); c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3); c31 = FloatVector.fromArray(S, c, r3 + L);
+            c40 = FloatVector.fromArray(S, c, r4); c41 = FloatVector.fromArray(S, c, r4 + L);
+            c50 = FloatVector.fromArray(S, c, r5); c51 = FloatVector.fromArray(S, c, r5 + L);
+        } else {
+            c00 = FloatVector.broadcast(S, bias[biasOff]); c01 = c00;
+            c10 = FloatVector.broadcast(S, bias[biasOff + 1]); c11 = c10;
+            c20 = FloatVector.broadcast(S, bias[biasOff + 2]); c21 = c20;
+            c30 = FloatVector.broadcast(S, bias[biasOff + 3]); c31 = c30;
+            c40 = FloatVector.broadcast(S, bias[biasOff + 4]); c41 = c40;
+            c50 = FloatVector.broadcast(S, bias[biasOff + 5]); c51 = c50;
+        }
         int ai = aOff, bi = bOff;
-        for (int kk = 0; kk < k; kk++, ai += MR, bi += ldb) {
+        for (int kk = 0; kk < k; kk++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector av = FloatVector.broadcast(S, a[ai]);
@@ -73,29 +88,22 @@ public final class Gemm {
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, a[ai + 5]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
-        copyOut(tile, c, cOff, ldc, rows, cols, bias, biasOff);
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
     }
 
-    /** c[cOff + r·ldc + j] = tile[r·NR + j] (+ bias[biasOff + r]) for the live rows and columns. */
-    private static void copyOut(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, float[] bias, int biasOff) {
-        for (int r = 0; r < rows; r++) {
-            float bv = bias == null ? 0f : bias[biasOff + r];
-            int src = r * NR, dst = cOff + r * ldc, j = 0;
-            for (; j + L <= cols; j += L) FloatVector.fromArray(S, tile, src + j).add(bv).intoArray(c, dst + j);
-            for (; j < cols; j++) c[dst + j] = tile[src + j] + bv;
-        }
+    /** tile[r·NR + j] = c[cOff + r·ldc + j] for the live rows and columns (a ragged tile that accumulates). */
+    static void copyIn(float[] c, int cOff, int ldc, int rows, int cols, float[] tile) {
+        for (int r = 0; r < rows; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, cols);
+    }
+
+    /** c[cOff + r·ldc + j] = tile[r·NR + j] for the live rows and columns. */
+    static void copyOut(float[] tile, float[] c, int cOff, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, cOff + r * ldc, cols);
     }
 }

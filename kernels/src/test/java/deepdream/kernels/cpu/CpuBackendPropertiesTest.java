@@ -72,6 +72,21 @@ class CpuBackendPropertiesTest {
         checkConv(1, c, size, size + 3, m, ConvSpec.square(k, 1, k / 2), true, true, seed);
     }
 
+    /**
+     * The Winograd F(2×2, 3×3) path (3×3, stride 1, pad ≤ 2, ≥ 16 channels in and out), forward and
+     * its flipped backward-data: odd output sizes (half tiles at the right and bottom edges), tile
+     * counts that leave a partial 16-tile task, pads 0–2, channel counts off the 6-row block.
+     */
+    @Property(tries = 30)
+    void winogradThreeByThree(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 16, max = 45) int c,
+                              @ForAll @IntRange(min = 3, max = 21) int h, @ForAll @IntRange(min = 3, max = 26) int w,
+                              @ForAll @IntRange(min = 16, max = 41) int m, @ForAll @IntRange(min = 0, max = 2) int pad,
+                              @ForAll boolean bias, @ForAll boolean three, @ForAll long seed) {
+        ConvSpec s = ConvSpec.square(3, 1, pad);
+        Assume.that(CpuConv.winogradable(new CpuConv.Geometry(c, h, w, m, 3, 3, 1, 1, pad, pad, s.outH(h), s.outW(w))));
+        checkConv(n, c, h, w, m, s, bias, three, seed);
+    }
+
     private static void checkConv(int n, int c, int h, int w, int m, ConvSpec s, boolean bias, boolean three, long seed) {
         Random r = new Random(seed);
         int[] xs = {n, c, h, w}, ws = {m, c, s.kernelH(), s.kernelW()};

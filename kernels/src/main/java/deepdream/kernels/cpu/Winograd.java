@@ -1,0 +1,120 @@
+package deepdream.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+
+import static deepdream.kernels.cpu.Gemm.L;
+import static deepdream.kernels.cpu.Gemm.NR;
+import static deepdream.kernels.cpu.Gemm.S;
+
+/**
+ * The transforms of Winograd F(2×2, 3×3) (Lavin &amp; Gray 2015): each 2×2 block of outputs is
+ * Aᵀ·[Σ_c U_c ⊙ (Bᵀ·d_c·B)]·A over the 4×4 input patches d_c. The 16 element-wise sums are 16
+ * small GEMMs over channels ({@link CpuConv#winograd}), with 2.25× fewer multiply-adds than the
+ * direct 3×3 convolution. Tiles are numbered row-major over the (⌈OH/2⌉ × ⌈OW/2⌉) grid; a task
+ * handles NR consecutive tiles, one lane each:
+ * transformed input v[e][c][lane] (16 B panels), products m[e][o][lane], e = 4·ξ + ν.
+ */
+final class Winograd {
+    private Winograd() {}
+
+    /**
+     * v[(e·C + c)·NR + j] = (Bᵀ·d·B)[e] of tile t0 + j, channel c; lanes past nt are zero.
+     * d is the 4×4 input patch at (2·ty − ph, 2·tx − pw), zero outside the image.
+     * Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+     */
+    static void input(float[] x, int xOff, CpuConv.Geometry g, int t0, int nt, int tilesX, float[] v) {
+        int h = g.h(), w = g.w(), cs = g.c() * NR;
+        for (int c = 0; c < g.c(); c++) {
+            int plane = xOff + c * h * w;
+            for (int j = 0; j < NR; j++) {
+                int o = c * NR + j;
+                if (j >= nt) {
+                    for (int e = 0; e < 16; e++) v[o + e * cs] = 0f;
+                    continue;
+                }
+                int t = t0 + j, iy0 = 2 * (t / tilesX) - g.ph(), ix0 = 2 * (t % tilesX) - g.pw();
+                float d00, d01, d02, d03, d10, d11, d12, d13, d20, d21, d22, d23, d30, d31, d32, d33;
+                if (iy0 >= 0 && iy0 + 3 < h && ix0 >= 0 && ix0 + 3 < w) {
+                    int r = plane + iy0 * w + ix0;
+                    d00 = x[r]; d01 = x[r + 1]; d02 = x[r + 2]; d03 = x[r + 3]; r += w;
+                    d10 = x[r]; d11 = x[r + 1]; d12 = x[r + 2]; d13 = x[r + 3]; r += w;
+                    d20 = x[r]; d21 = x[r + 1]; d22 = x[r + 2]; d23 = x[r + 3]; r += w;
+                    d30 = x[r]; d31 = x[r + 1]; d32 = x[r + 2]; d33 = x[r + 3];
+                } else {
+                    d00 = at(x, plane, h, w, iy0, ix0); d01 = at(x, plane, h, w, iy0, ix0 + 1);
+                    d02 = at(x, plane, h, w, iy0, ix0 + 2); d03 = at(x, plane, h, w, iy0, ix0 + 3);
+                    d10 = at(x, plane, h, w, iy0 + 1, ix0); d11 = at(x, plane, h, w, iy0 + 1, ix0 + 1);
+                    d12 = at(x, plane, h, w, iy0 + 1, ix0 + 2); d13 = at(x, plane, h, w, iy0 + 1, ix0 + 3);
+                    d20 = at(x, plane, h, w, iy0 + 2, ix0); d21 = at(x, plane, h, w, iy0 + 2, ix0 + 1);
+                    d22 = at(x, plane, h, w, iy0 + 2, ix0 + 2); d23 = at(x, plane, h, w, iy0 + 2, ix0 + 3);
+                    d30 = at(x, plane, h, w, iy0 + 3, ix0); d31 = at(x, plane, h, w, iy0 + 3, ix0 + 1);
+                    d32 = at(x, plane, h, w, iy0 + 3, ix0 + 2); d33 = at(x, plane, h, w, iy0 + 3, ix0 + 3);
+                }
+                // Rows: s = Bᵀ·d.
+                float s00 = d00 - d20, s01 = d01 - d21, s02 = d02 - d22, s03 = d03 - d23;
+                float s10 = d10 + d20, s11 = d11 + d21, s12 = d12 + d22, s13 = d13 + d23;
+                float s20 = d20 - d10, s21 = d21 - d11, s22 = d22 - d12, s23 = d23 - d13;
+                float s30 = d10 - d30, s31 = d11 - d31, s32 = d12 - d32, s33 = d13 - d33;
+                // Columns: s·B.
+                v[o] = s00 - s02; v[o + cs] = s01 + s02; v[o + 2 * cs] = s02 - s01; v[o + 3 * cs] = s01 - s03;
+                o += 4 * cs;
+                v[o] = s10 - s12; v[o + cs] = s11 + s12; v[o + 2 * cs] = s12 - s11; v[o + 3 * cs] = s11 - s13;
+                o += 4 * cs;
+                v[o] = s20 - s22; v[o + cs] = s21 + s22; v[o + 2 * cs] = s22 - s21; v[o + 3 * cs] = s21 - s23;
+                o += 4 * cs;
+                v[o] = s30 - s32; v[o + cs] = s31 + s32; v[o + 2 * cs] = s32 - s31; v[o + 3 * cs] = s31 - s33;
+            }
+        }
+    }
+
+    private static float at(float[] x, int plane, int h, int w, int iy, int ix) {
+        return iy >= 0 && iy < h && ix >= 0 && ix < w ? x[plane + iy * w + ix] : 0f;
+    }
+
+    /**
+     * y = Aᵀ·m·A + bias for tiles t0 .. t0 + nt − 1 and every output channel, clipped to the output;
+     * Aᵀ = [1 1 1 0; 0 1 −1 −1]. m[(e·mPad + o)·NR + j]; vector over the tiles (lanes), then the
+     * 2×2 blocks go out through {@code stage} (4·NR floats), as they land two columns apart.
+     */
+    static void output(float[] m, int mPad, CpuConv.Geometry g, int t0, int nt, int tilesX,
+                       float[] bias, float[] y, int yOff, float[] stage) {
+        int oh = g.oh(), ow = g.ow(), es = mPad * NR;
+        for (int o = 0; o < g.m(); o++) {
+            for (int half = 0; half < NR; half += L) {
+                int i = o * NR + half;
+                FloatVector m00 = FloatVector.fromArray(S, m, i), m01 = FloatVector.fromArray(S, m, i + es);
+                FloatVector m02 = FloatVector.fromArray(S, m, i + 2 * es), m03 = FloatVector.fromArray(S, m, i + 3 * es);
+                i += 4 * es;
+                FloatVector m10 = FloatVector.fromArray(S, m, i), m11 = FloatVector.fromArray(S, m, i + es);
+                FloatVector m12 = FloatVector.fromArray(S, m, i + 2 * es), m13 = FloatVector.fromArray(S, m, i + 3 * es);
+                i += 4 * es;
+                FloatVector m20 = FloatVector.fromArray(S, m, i), m21 = FloatVector.fromArray(S, m, i + es);
+                FloatVector m22 = FloatVector.fromArray(S, m, i + 2 * es), m23 = FloatVector.fromArray(S, m, i + 3 * es);
+                i += 4 * es;
+                FloatVector m30 = FloatVector.fromArray(S, m, i), m31 = FloatVector.fromArray(S, m, i + es);
+                FloatVector m32 = FloatVector.fromArray(S, m, i + 2 * es), m33 = FloatVector.fromArray(S, m, i + 3 * es);
+                // Rows: t = Aᵀ·m (2×4).
+                FloatVector t00 = m00.add(m10).add(m20), t01 = m01.add(m11).add(m21);
+                FloatVector t02 = m02.add(m12).add(m22), t03 = m03.add(m13).add(m23);
+                FloatVector t10 = m10.sub(m20).sub(m30), t11 = m11.sub(m21).sub(m31);
+                FloatVector t12 = m12.sub(m22).sub(m32), t13 = m13.sub(m23).sub(m33);
+                t00.add(t01).add(t02).intoArray(stage, half);
+                t01.sub(t02).sub(t03).intoArray(stage, NR + half);
+                t10.add(t11).add(t12).intoArray(stage, 2 * NR + half);
+                t11.sub(t12).sub(t13).intoArray(stage, 3 * NR + half);
+            }
+            float b = bias == null ? 0f : bias[o];
+            int plane = yOff + o * oh * ow;
+            for (int j = 0; j < nt; j++) {
+                int t = t0 + j, oy = 2 * (t / tilesX), ox = 2 * (t % tilesX), d = plane + oy * ow + ox;
+                boolean right = ox + 1 < ow;
+                y[d] = stage[j] + b;
+                if (right) y[d + 1] = stage[NR + j] + b;
+                if (oy + 1 < oh) {
+                    y[d + ow] = stage[2 * NR + j] + b;
+                    if (right) y[d + ow + 1] = stage[3 * NR + j] + b;
+                }
+            }
+        }
+    }
+}
