@@ -46,6 +46,12 @@ public interface Backend extends AutoCloseable {
     /** Called by {@link Tensor#release()}: the storage may be reused for a later allocation. */
     void recycle(Tensor t);
 
+    /**
+     * Frees the pooled buffers that no tensor uses; live tensors stay valid. Called when the working
+     * sizes change (a new octave), so buffers of the previous size do not sit in memory unused.
+     */
+    default void dropPooledBuffers() {}
+
     /** Drops pooled buffers and device resources. Tensors of this backend are invalid afterwards. */
     @Override
     default void close() {}

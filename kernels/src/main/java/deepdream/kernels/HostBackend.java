@@ -69,12 +69,15 @@ public abstract class HostBackend implements Backend {
         give(data(t));
     }
 
-    /** Drops all pooled arrays. */
     @Override
-    public synchronized void close() {
+    public synchronized void dropPooledBuffers() {
         pool.clear();
         pooledBytes = 0;
     }
+
+    /** Drops all pooled arrays. */
+    @Override
+    public void close() { dropPooledBuffers(); }
 
     /** Bytes currently held by the pool (for tests and {@code --verbose}). */
     public synchronized long pooledBytes() { return pooledBytes; }

@@ -71,6 +71,7 @@ public final class Dreamer {
             PlanarImage base = bases.get(bases.size() - 1 - o);
             int h = base.height(), w = base.width(), tile = p.tileFor(h, w);
             listener.octaveStarted(o + 1, bases.size(), h, w, tile);
+            b.dropPooledBuffers();   // the previous octave's sizes are not needed again
             x = base.copy();
             if (detail != null) add(x, Resize.bilinear(detail, h, w));
             Tensor xt = b.upload(x.data(), x.nchw());

@@ -154,6 +154,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void dropPooledBuffers() {
+        if (!closed) pool.drain();
+    }
+
+    @Override
     public void close() {
         if (closed) return;
         closed = true;
