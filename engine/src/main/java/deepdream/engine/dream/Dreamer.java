@@ -37,9 +37,9 @@ public final class Dreamer {
     public Dreamer(Net net) {
         this.net = net;
         this.mean = net.def().meanBgr().clone();
-        this.lo = new float[mean.length];
-        this.hi = new float[mean.length];
-        for (int c = 0; c < mean.length; c++) { lo[c] = -mean[c]; hi[c] = 255 - mean[c]; }
+        float[][] range = Preprocess.pixelRange(mean);
+        this.lo = range[0];
+        this.hi = range[1];
     }
 
     /** Octave sizes {height, width}, largest (the image) first, each octave scale times smaller than the one before. */

@@ -31,6 +31,16 @@ public final class Preprocess {
         return new PlanarImage(3, net.height(), net.width(), out);
     }
 
+    /**
+     * {lo, hi} per channel: the net-input values of pixels 0 and 255, i.e. [−mean, 255 − mean].
+     * Gradient ascent clips to this so the image stays a valid picture.
+     */
+    public static float[][] pixelRange(float[] meanBgr) {
+        float[] lo = new float[meanBgr.length], hi = new float[meanBgr.length];
+        for (int c = 0; c < meanBgr.length; c++) { lo[c] = -meanBgr[c]; hi[c] = 255 - meanBgr[c]; }
+        return new float[][] {lo, hi};
+    }
+
     private static void requireRgb(PlanarImage img) {
         if (img.channels() != 3) throw new IllegalArgumentException("expected a 3-channel image, got " + img.channels() + " channels");
     }

@@ -40,9 +40,9 @@ public final class Visualizer {
     public Visualizer(Net net) {
         this.net = net;
         this.mean = net.def().meanBgr().clone();
-        this.lo = new float[mean.length];
-        this.hi = new float[mean.length];
-        for (int c = 0; c < mean.length; c++) { lo[c] = -mean[c]; hi[c] = 255 - mean[c]; }
+        float[][] range = Preprocess.pixelRange(mean);
+        this.lo = range[0];
+        this.hi = range[1];
     }
 
     /** Image sizes {height, width} of the octaves, smallest first, the last being the output size. */
