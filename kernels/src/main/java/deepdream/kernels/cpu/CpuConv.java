@@ -33,8 +33,11 @@ final class CpuConv {
         boolean pointwise() { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
     }
 
-    /** Largest k-block: KC·NR floats of B (16 KB with AVX2) sit in L1 next to the A stream. */
-    static final int KC = 256;
+    /**
+     * Largest k-block: KC·NR floats of B (16 KB: 256 × 16 with AVX2, 128 × 32 with AVX-512) sit in
+     * L1 next to the A stream; a 32 KB panel filled all of L1.
+     */
+    static final int KC = 4096 / NR;
     /** Most B panels per task: enough to reuse each A block from L2 many times. */
     private static final int CHUNK_PANELS = 16;
     /** Output pixels per col2im band: the col buffer (K × band, 1.2 MB for conv1) stays in L3 between the GEMM and the gather. */
@@ -227,7 +230,7 @@ final class CpuConv {
         return packed;
     }
 
-    private float[][] wgInput, wgProduct, wgStage;
+    private float[][] wgInput, wgProduct, wgStage, wgScratch;
 
     /**
      * y = conv(x) + bias for a {@link #winogradable} g; u = {@link #packWinograd}. Fused per task of
@@ -240,7 +243,10 @@ final class CpuConv {
         int tilesY = (g.oh + 1) / 2, tilesX = (g.ow + 1) / 2, tiles = tilesY * tilesX;
         int mPad = Gemm.blocks(g.m) * MR, uStride = mPad * g.c, mBlocks = Gemm.blocks(g.m);
         int threads = par.threads();
-        if (wgInput == null) { wgInput = new float[threads][0]; wgProduct = new float[threads][0]; wgStage = new float[threads][4 * NR]; }
+        if (wgInput == null) {
+            wgInput = new float[threads][0]; wgProduct = new float[threads][0];
+            wgStage = new float[threads][4 * NR]; wgScratch = new float[threads][Winograd.INPUT_SCRATCH];
+        }
         for (int t = 0; t < threads; t++) {
             if (wgInput[t].length < 16 * g.c * NR) wgInput[t] = new float[16 * g.c * NR];
             if (wgProduct[t].length < 16 * mPad * NR) wgProduct[t] = new float[16 * mPad * NR];
@@ -250,7 +256,7 @@ final class CpuConv {
         par.forEach(tasks, (task, worker) -> {
             int t0 = task * NR, nt = Math.min(NR, tiles - t0);
             float[] v = wgInput[worker], mp = wgProduct[worker];
-            Winograd.input(x, xOff, g, t0, nt, tilesX, v);
+            Winograd.input(x, xOff, g, t0, nt, tilesX, v, wgScratch[worker]);
             for (int e = 0; e < 16; e++)
                 for (int blk = 0; blk < mBlocks; blk++)
                     Gemm.kernel(u, e * uStride + blk * MR * g.c, v, e * g.c * NR, g.c, mp, (e * mPad + blk * MR) * NR, NR, bz, 0, false);
