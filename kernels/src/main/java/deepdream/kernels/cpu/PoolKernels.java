@@ -49,7 +49,13 @@ final class PoolKernels {
             int ox = 0;
             if (sw < STRIDED.length) {
                 // Interior windows, L at a time: stride 1 by shifted loads, larger strides by gathers.
-                for (ox = inLo; ox + L <= inHi; ox += L) {
+                for (ox = inLo; ox < inHi; ox += L) {
+                    // The last group ends at inHi, overlapping the one before: an output written twice
+                    // gets the same value, and the ragged end is not left to the scalar loop.
+                    if (ox + L > inHi) {
+                        if (inHi - inLo < L) break;
+                        ox = inHi - L;
+                    }
                     int base = ox * sw - pw;
                     FloatVector m = load(colMax, base, sw);
                     for (int kx = 1; kx < kw; kx++) m = m.max(load(colMax, base + kx, sw));
@@ -107,7 +113,15 @@ final class PoolKernels {
             int g = dyo + oy * ow, ox = 0;
             if (sw < STRIDED.length) {
                 FloatVector iota = FloatVector.fromArray(S, IOTA, 0).mul(sw);
-                for (ox = inLo; ox + L <= inHi; ox += L) {
+                for (ox = inLo; ox < inHi; ox += L) {
+                    // As in the forward pass, the last group ends at inHi; its lanes below ox were
+                    // routed by the group before and must not be added twice.
+                    int first = 0;
+                    if (ox + L > inHi) {
+                        if (inHi - inLo < L) break;
+                        first = ox - (inHi - L);
+                        ox = inHi - L;
+                    }
                     int base = ox * sw - pw;
                     FloatVector best = load(colMax, base, sw), row = load(colRow, base, sw);
                     FloatVector col = iota.add(base);
@@ -121,7 +135,7 @@ final class PoolKernels {
                         col = col.blend(iota.add(base + kx), take);
                     }
                     row.mul((float) w).add(col).intoArray(index, 0);
-                    for (int j = 0; j < L; j++) dx[xo + (int) index[j]] += dy[g + ox + j];   // windows may share inputs: scalar adds
+                    for (int j = first; j < L; j++) dx[xo + (int) index[j]] += dy[g + ox + j];   // windows may share inputs: scalar adds
                 }
                 for (int o = 0; o < inLo; o++) routeScalar(colMax, colRow, w, o * sw - pw, kw, dx, xo, dy[g + o]);
             }
