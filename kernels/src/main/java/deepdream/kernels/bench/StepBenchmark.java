@@ -140,6 +140,7 @@ public final class StepBenchmark {
                     stepGflop(net, blob, width, height), table);
         } finally {
             input.release();
+            b.dropPooledBuffers();   // as the Dreamer does between octaves: the next size needs other buffers
         }
     }
 
