@@ -17,6 +17,9 @@ public final class Parallel implements AutoCloseable {
         void run(int task, int worker);
     }
 
+    /** How long a waiting thread spins before it parks. */
+    private static final long SPIN_NANOS = 100_000;
+
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger nextTask = new AtomicInteger();
@@ -60,6 +63,7 @@ public final class Parallel implements AutoCloseable {
         generation++;   // volatile write publishes body/taskCount to the workers
         for (Thread w : workers) LockSupport.unpark(w);
         drain(work, count, 0);
+        for (long spinUntil = System.nanoTime() + SPIN_NANOS; running.get() > 0 && System.nanoTime() < spinUntil; ) Thread.onSpinWait();
         while (running.get() > 0) LockSupport.park(this);
         body = null;
         Throwable f = failure;
@@ -76,7 +80,10 @@ public final class Parallel implements AutoCloseable {
         long seen = 0;
         while (!closed) {
             if (generation == seen) {
-                LockSupport.park(this);
+                // Spin a little before parking: a step runs hundreds of short loops back to back, and a
+                // park/unpark round trip costs tens of microseconds on a VM.
+                for (long spinUntil = System.nanoTime() + SPIN_NANOS; generation == seen && !closed && System.nanoTime() < spinUntil; ) Thread.onSpinWait();
+                if (generation == seen) LockSupport.park(this);
                 continue;
             }
             seen = generation;
