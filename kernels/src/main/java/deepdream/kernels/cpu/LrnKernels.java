@@ -33,8 +33,8 @@ final class LrnKernels {
             }
             for (; p < p1; p++) {
                 float sum = 0f;
-                for (int cc = lo; cc <= hi; cc++) { float v = x[xo + cc * plane + p]; sum += v * v; }
-                sc[dst + p] = sum * a + k;
+                for (int cc = lo; cc <= hi; cc++) { float v = x[xo + cc * plane + p]; sum = Math.fma(v, v, sum); }
+                sc[dst + p] = Math.fma(sum, a, k);   // fused, as in the vector lanes
             }
         }
     }
@@ -98,7 +98,7 @@ final class LrnKernels {
             for (; p < p1; p++) {
                 float acc = 0f;
                 for (int cc = lo; cc <= hi; cc++) acc += ratio[cc * bw - p0 + p];
-                dx[base + p] = dy[base + p] * sc[sb + p] - coeff * x[base + p] * acc;
+                dx[base + p] = dy[base + p] * sc[sb + p] - x[base + p] * acc * coeff;   // the vector lanes' order
             }
         }
     }

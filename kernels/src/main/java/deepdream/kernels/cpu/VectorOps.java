@@ -7,6 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Element-wise loops on host arrays, each a vector loop followed by its scalar tail (the tail is the
  * readable scalar twin of the loop). Ranges are [from, to) so callers can split them across threads.
+ *
+ * <p>The tail rounds exactly like the vector lanes (a fused multiply-add where the loop uses one):
+ * where a range is cut depends on the thread count, and a dream amplifies a one-ulp difference into
+ * a visibly different picture within a few steps. Reductions add their lanes in a fixed order
+ * (reduceLanes leaves the order to the JDK) for the same reason.
  */
 final class VectorOps {
     private VectorOps() {}
@@ -49,7 +54,7 @@ final class VectorOps {
         FloatVector av = FloatVector.broadcast(S, a);
         for (int end = from + S.loopBound(to - from); i < end; i += L)
             av.fma(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i)).intoArray(y, i);
-        for (; i < to; i++) y[i] += a * x[i];
+        for (; i < to; i++) y[i] = Math.fma(a, x[i], y[i]);
     }
 
     /** x *= a. */
@@ -70,7 +75,7 @@ final class VectorOps {
                 FloatVector v = FloatVector.fromArray(S, x, i);
                 acc = v.fma(v, acc);
             }
-            double part = acc.reduceLanes(VectorOperators.ADD);
+            double part = laneSum(acc);
             for (; i < e; i++) part += (double) x[i] * x[i];
             total += part;
         }
@@ -84,7 +89,7 @@ final class VectorOps {
             int e = Math.min(to, b + BLOCK), i = b;
             FloatVector acc = FloatVector.zero(S);
             for (int end = b + S.loopBound(e - b); i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, i).abs());
-            double part = acc.reduceLanes(VectorOperators.ADD);
+            double part = laneSum(acc);
             for (; i < e; i++) part += Math.abs(x[i]);
             total += part;
         }
@@ -99,10 +104,17 @@ final class VectorOps {
             FloatVector acc = FloatVector.zero(S);
             for (int end = s + S.loopBound(e - s); i < end; i += L)
                 acc = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, i), acc);
-            double part = acc.reduceLanes(VectorOperators.ADD);
+            double part = laneSum(acc);
             for (; i < e; i++) part += (double) a[i] * b[i];
             total += part;
         }
         return total;
+    }
+
+    /** The lanes of v added in lane order, in double. */
+    private static double laneSum(FloatVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < L; lane++) sum += v.lane(lane);
+        return sum;
     }
 }
