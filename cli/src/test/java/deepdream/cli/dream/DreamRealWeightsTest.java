@@ -29,4 +29,29 @@ class DreamRealWeightsTest {
         assertEquals("1", ImageWriter.readText(out).get("deepdream.seed"));
         assertEquals("inception_4c/output:1", ImageWriter.readText(out).get("deepdream.layers"));
     }
+
+    /**
+     * A machine with another core count repeats the same dream: --threads 1 and 2 give the same
+     * pixels (the files differ only in the recorded command line).
+     */
+    @Test
+    void theThreadCountDoesNotChangeTheFile(@TempDir Path dir) throws Exception {
+        Path weights = RealWeights.weightsOrSkip();
+        Path eagle = RealWeights.repoRoot().resolve("../shared/images/eagle.jpg").normalize();
+        String[] common = {"dream", eagle.toString(), "--weights", weights.toString(), "--seed", "4",
+                "--max-size", "240", "--octaves", "2", "--iterations", "3"};
+        Path one = dir.resolve("one.png"), two = dir.resolve("two.png");
+        Cli.Result a = Cli.run(concat(common, "-o", one.toString(), "--threads", "1"));
+        assertEquals(0, a.exit(), a.toString());
+        Cli.Result b = Cli.run(concat(common, "-o", two.toString(), "--threads", "2"));
+        assertEquals(0, b.exit(), b.toString());
+        assertArrayEquals(deepdream.cli.io.ImageFiles.read(one, 1 << 20).data(), deepdream.cli.io.ImageFiles.read(two, 1 << 20).data(),
+                "--threads 1 and 2, same pixels");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }
