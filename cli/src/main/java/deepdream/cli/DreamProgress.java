@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * The dream's progress on stderr: a bar with octave i/n, iteration j/m and an ETA on a terminal;
  * one line per octave otherwise (logs, pipes). The ETA weighs each step by its octave's pixels,
- * since the last octave costs about twice the one before it.
+ * since the last octave costs about twice the one before it, and uses the recent steps' time per
+ * pixel, not the average since the start: the first steps run while the JIT compiles the kernels
+ * (on a 1024×768 dream, octave 1's average predicted 40 s left where 11 s remained).
  */
 final class DreamProgress implements DreamListener, AutoCloseable {
     private final PrintStream err;
@@ -23,7 +25,9 @@ final class DreamProgress implements DreamListener, AutoCloseable {
     private final int iterations;
     private final ProgressBar bar;
     private final String label;
-    private long workDone, workTotal, started = System.nanoTime(), octaveStarted;
+    private long workDone, workTotal, lastStep = System.nanoTime(), octaveStarted;
+    /** Nanoseconds per pixel-step, smoothed over the recent steps (0 before the first). */
+    private double recentPerUnit;
     private String size = "";
 
     /** sizes: {height, width} of each octave, smallest first; label prefixes each line (e.g. "frame 2/5"). */
@@ -43,8 +47,7 @@ final class DreamProgress implements DreamListener, AutoCloseable {
 
     private Optional<Duration> eta() {
         if (workDone == 0) return Optional.empty();
-        double perUnit = (System.nanoTime() - started) / (double) workDone;
-        return Optional.of(Duration.ofNanos((long) (perUnit * (workTotal - workDone))));
+        return Optional.of(Duration.ofNanos((long) (recentPerUnit * (workTotal - workDone))));
     }
 
     @Override
@@ -56,7 +59,11 @@ final class DreamProgress implements DreamListener, AutoCloseable {
 
     @Override
     public void stepDone(int octave, int octaves, int iteration, int iterations, double objective) {
-        workDone += octavePixels[octave - 1];
+        long now = System.nanoTime(), pixels = octavePixels[octave - 1];
+        double perUnit = (now - lastStep) / (double) pixels;
+        recentPerUnit = workDone == 0 ? perUnit : 0.5 * (recentPerUnit + perUnit);
+        lastStep = now;
+        workDone += pixels;
         if (bar != null) {
             bar.setExtraMessage(String.format(Locale.ROOT, " octave %d/%d (%s) iteration %d/%d", octave, octaves, size, iteration, iterations));
             bar.step();
