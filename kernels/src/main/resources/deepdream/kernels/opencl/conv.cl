@@ -110,18 +110,59 @@ __kernel void conv_gemm(__global const float* in, __global const float* w,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 #else
+    // No integer division inside the k loop (it cost more than the multiply-adds, on CPU runtimes
+    // and GPUs alike): each column's pixel is split once, and k walks (channel, kh, kw) by counting.
+    // The same products are added in the same order as loadA/loadB would give.
+    int py[TN], px[TN];
+    bool live[TN];
+    for (int j = 0; j < TN; j++) {
+        int col = colBase + tx + j * WGN;
+        live[j] = col < cols;
+#if BACKWARD == 0
+        int oh = col / g.OW, ow = col - oh * g.OW;
+        py[j] = oh * g.SH - g.PH;   // input row of kernel row 0
+        px[j] = ow * g.SW - g.PW;
+#else
+        int ih = col / g.W, iw = col - ih * g.W;
+        py[j] = ih + g.PH;          // th = py - kh
+        px[j] = iw + g.PW;
+#endif
+    }
+    int ch = 0, kh = 0, kw = 0;
     for (int k = 0; k < K; k++) {
         float a[TM], b[TN];
         for (int i = 0; i < TM; i++) {
             int row = rowBase + ty + i * WGM;
-            a[i] = row < rows ? loadA(w, &g, grp, row, k) : 0.0f;
+#if BACKWARD == 0
+            a[i] = row < rows ? w[(grp * rows + row) * K + k] : 0.0f;
+#else
+            // w[m][c][kh][kw] with m = ch (an output channel here), c = row
+            a[i] = row < rows ? w[((grp * (g.M / g.groups) + ch) * rows + row) * (g.KH * g.KW) + kh * g.KW + kw] : 0.0f;
+#endif
         }
         for (int j = 0; j < TN; j++) {
-            int col = colBase + tx + j * WGN;
-            b[j] = col < cols ? loadB(in, &g, n, grp, k, col) : 0.0f;
+            float v = 0.0f;
+#if BACKWARD == 0
+            int ih = py[j] + kh, iw = px[j] + kw;
+            if (live[j] && ih >= 0 && ih < g.H && iw >= 0 && iw < g.W)
+                v = in[((n * g.C + grp * (g.C / g.groups) + ch) * g.H + ih) * g.W + iw];
+#else
+            int th = py[j] - kh, tw = px[j] - kw;
+            if (live[j] && th >= 0 && tw >= 0) {
+                int oh = th, ow = tw;
+                bool hit = true;
+                if (g.SH != 1 || g.SW != 1) {
+                    oh = th / g.SH; ow = tw / g.SW;
+                    hit = oh * g.SH == th && ow * g.SW == tw;
+                }
+                if (hit && oh < g.OH && ow < g.OW) v = in[((n * g.M + grp * (g.M / g.groups) + ch) * g.OH + oh) * g.OW + ow];
+            }
+#endif
+            b[j] = v;
         }
         for (int i = 0; i < TM; i++)
             for (int j = 0; j < TN; j++) acc[i][j] += a[i] * b[j];
+        if (++kw == g.KW) { kw = 0; if (++kh == g.KH) { kh = 0; ch++; } }
     }
 #endif
 
