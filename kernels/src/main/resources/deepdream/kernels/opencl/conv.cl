@@ -128,6 +128,30 @@ __kernel void conv_gemm(__global const float* in, __global const float* w,
         px[j] = iw + g.PW;
 #endif
     }
+    const bool pointwise = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0;
+    if (pointwise) {
+        // 1×1 convolutions (most of GoogLeNet): B is the input itself, k its channel; no bounds but the last columns.
+#if BACKWARD == 0
+        const int inC = g.C, inGrp = grp * (g.C / g.groups);
+#else
+        const int inC = g.M, inGrp = grp * (g.M / g.groups);
+#endif
+        __global const float* base = in + (n * inC + inGrp) * cols + colBase + tx;
+        for (int k = 0; k < K; k++) {
+            float a[TM], b[TN];
+            for (int i = 0; i < TM; i++) {
+                int row = rowBase + ty + i * WGM;
+#if BACKWARD == 0
+                a[i] = row < rows ? w[(grp * rows + row) * K + k] : 0.0f;
+#else
+                a[i] = row < rows ? w[(grp * (g.M / g.groups) + k) * rows + row] : 0.0f;
+#endif
+            }
+            for (int j = 0; j < TN; j++) b[j] = live[j] ? base[k * cols + j * WGN] : 0.0f;
+            for (int i = 0; i < TM; i++)
+                for (int j = 0; j < TN; j++) acc[i][j] += a[i] * b[j];
+        }
+    } else {
     int ch = 0, kh = 0, kw = 0;
     for (int k = 0; k < K; k++) {
         float a[TM], b[TN];
@@ -163,6 +187,7 @@ __kernel void conv_gemm(__global const float* in, __global const float* w,
         for (int i = 0; i < TM; i++)
             for (int j = 0; j < TN; j++) acc[i][j] += a[i] * b[j];
         if (++kw == g.KW) { kw = 0; if (++kh == g.KH) { kh = 0; ch++; } }
+    }
     }
 #endif
 
