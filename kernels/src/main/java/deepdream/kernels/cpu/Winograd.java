@@ -88,21 +88,9 @@ final class Winograd {
             columns(d2e.sub(d1e), d2o.sub(d1o), d2f.sub(d1f), d2p.sub(d1p), v, at + 8 * cs, cs);
             columns(d1e.sub(d3e), d1o.sub(d3o), d1f.sub(d3f), d1p.sub(d3p), v, at + 12 * cs, cs);
         }
-        for (; i < len; i++) {
-            float[] d = sc;
-            float s00 = d[e0 + i] - d[e2 + i], s01 = d[o0 + i] - d[o2 + i], s02 = d[e0 + i + 1] - d[e2 + i + 1], s03 = d[o0 + i + 1] - d[o2 + i + 1];
-            float s10 = d[e1 + i] + d[e2 + i], s11 = d[o1 + i] + d[o2 + i], s12 = d[e1 + i + 1] + d[e2 + i + 1], s13 = d[o1 + i + 1] + d[o2 + i + 1];
-            float s20 = d[e2 + i] - d[e1 + i], s21 = d[o2 + i] - d[o1 + i], s22 = d[e2 + i + 1] - d[e1 + i + 1], s23 = d[o2 + i + 1] - d[o1 + i + 1];
-            float s30 = d[e1 + i] - d[e3 + i], s31 = d[o1 + i] - d[o3 + i], s32 = d[e1 + i + 1] - d[e3 + i + 1], s33 = d[o1 + i + 1] - d[o3 + i + 1];
-            int at = o + i;
-            v[at] = s00 - s02; v[at + cs] = s01 + s02; v[at + 2 * cs] = s02 - s01; v[at + 3 * cs] = s01 - s03;
-            at += 4 * cs;
-            v[at] = s10 - s12; v[at + cs] = s11 + s12; v[at + 2 * cs] = s12 - s11; v[at + 3 * cs] = s11 - s13;
-            at += 4 * cs;
-            v[at] = s20 - s22; v[at + cs] = s21 + s22; v[at + 2 * cs] = s22 - s21; v[at + 3 * cs] = s21 - s23;
-            at += 4 * cs;
-            v[at] = s30 - s32; v[at + cs] = s31 + s32; v[at + 2 * cs] = s32 - s31; v[at + 3 * cs] = s31 - s33;
-        }
+        for (; i < len; i++)   // patch columns of tile i: E[i], O[i], E[i+1], O[i+1]
+            patch(sc[e0 + i], sc[o0 + i], sc[e0 + i + 1], sc[o0 + i + 1], sc[e1 + i], sc[o1 + i], sc[e1 + i + 1], sc[o1 + i + 1],
+                  sc[e2 + i], sc[o2 + i], sc[e2 + i + 1], sc[o2 + i + 1], sc[e3 + i], sc[o3 + i], sc[e3 + i + 1], sc[o3 + i + 1], v, o + i, cs);
     }
 
     /** The column transform of one row ξ of s for L tiles: s0 = E, s1 = O, s2 = E+1, s3 = O+1. */
@@ -142,21 +130,28 @@ final class Winograd {
                     d30 = at(x, plane, h, w, iy0 + 3, ix0); d31 = at(x, plane, h, w, iy0 + 3, ix0 + 1);
                     d32 = at(x, plane, h, w, iy0 + 3, ix0 + 2); d33 = at(x, plane, h, w, iy0 + 3, ix0 + 3);
                 }
-                // Rows: s = Bᵀ·d.
-                float s00 = d00 - d20, s01 = d01 - d21, s02 = d02 - d22, s03 = d03 - d23;
-                float s10 = d10 + d20, s11 = d11 + d21, s12 = d12 + d22, s13 = d13 + d23;
-                float s20 = d20 - d10, s21 = d21 - d11, s22 = d22 - d12, s23 = d23 - d13;
-                float s30 = d10 - d30, s31 = d11 - d31, s32 = d12 - d32, s33 = d13 - d33;
-                // Columns: s·B.
-                v[o] = s00 - s02; v[o + cs] = s01 + s02; v[o + 2 * cs] = s02 - s01; v[o + 3 * cs] = s01 - s03;
-                o += 4 * cs;
-                v[o] = s10 - s12; v[o + cs] = s11 + s12; v[o + 2 * cs] = s12 - s11; v[o + 3 * cs] = s11 - s13;
-                o += 4 * cs;
-                v[o] = s20 - s22; v[o + cs] = s21 + s22; v[o + 2 * cs] = s22 - s21; v[o + 3 * cs] = s21 - s23;
-                o += 4 * cs;
-                v[o] = s30 - s32; v[o + cs] = s31 + s32; v[o + 2 * cs] = s32 - s31; v[o + 3 * cs] = s31 - s33;
+                patch(d00, d01, d02, d03, d10, d11, d12, d13, d20, d21, d22, d23, d30, d31, d32, d33, v, o, cs);
             }
         }
+    }
+
+    /** Bᵀ·d·B of one 4×4 patch (rows d0*, ..., d3*) into v[o + e·cs], e = 4·ξ + ν: the scalar twin of the vector lanes. */
+    private static void patch(float d00, float d01, float d02, float d03, float d10, float d11, float d12, float d13,
+                              float d20, float d21, float d22, float d23, float d30, float d31, float d32, float d33,
+                              float[] v, int o, int cs) {
+        // Rows: s = Bᵀ·d.
+        float s00 = d00 - d20, s01 = d01 - d21, s02 = d02 - d22, s03 = d03 - d23;
+        float s10 = d10 + d20, s11 = d11 + d21, s12 = d12 + d22, s13 = d13 + d23;
+        float s20 = d20 - d10, s21 = d21 - d11, s22 = d22 - d12, s23 = d23 - d13;
+        float s30 = d10 - d30, s31 = d11 - d31, s32 = d12 - d32, s33 = d13 - d33;
+        // Columns: s·B.
+        v[o] = s00 - s02; v[o + cs] = s01 + s02; v[o + 2 * cs] = s02 - s01; v[o + 3 * cs] = s01 - s03;
+        o += 4 * cs;
+        v[o] = s10 - s12; v[o + cs] = s11 + s12; v[o + 2 * cs] = s12 - s11; v[o + 3 * cs] = s11 - s13;
+        o += 4 * cs;
+        v[o] = s20 - s22; v[o + cs] = s21 + s22; v[o + 2 * cs] = s22 - s21; v[o + 3 * cs] = s21 - s23;
+        o += 4 * cs;
+        v[o] = s30 - s32; v[o + cs] = s31 + s32; v[o + 2 * cs] = s32 - s31; v[o + 3 * cs] = s31 - s33;
     }
 
     private static float at(float[] x, int plane, int h, int w, int iy, int ix) {
