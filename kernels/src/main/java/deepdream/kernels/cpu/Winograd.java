@@ -72,33 +72,18 @@ final class Winograd {
         int e0 = 0, o0 = stride, e1 = 2 * stride, o1 = 3 * stride, e2 = 4 * stride, o2 = 5 * stride, e3 = 6 * stride, o3 = 7 * stride;
         int i = 0;
         for (int end = len - L; i <= end; i += L) {
-            // Rows: s = Bᵀ·d, on E and O at i and i + 1.
-            FloatVector d0e = FloatVector.fromArray(S, sc, e0 + i), d0f = FloatVector.fromArray(S, sc, e0 + i + 1);
-            FloatVector d1e = FloatVector.fromArray(S, sc, e1 + i), d1f = FloatVector.fromArray(S, sc, e1 + i + 1);
-            FloatVector d2e = FloatVector.fromArray(S, sc, e2 + i), d2f = FloatVector.fromArray(S, sc, e2 + i + 1);
-            FloatVector d3e = FloatVector.fromArray(S, sc, e3 + i), d3f = FloatVector.fromArray(S, sc, e3 + i + 1);
-            FloatVector d0o = FloatVector.fromArray(S, sc, o0 + i), d0p = FloatVector.fromArray(S, sc, o0 + i + 1);
-            FloatVector d1o = FloatVector.fromArray(S, sc, o1 + i), d1p = FloatVector.fromArray(S, sc, o1 + i + 1);
-            FloatVector d2o = FloatVector.fromArray(S, sc, o2 + i), d2p = FloatVector.fromArray(S, sc, o2 + i + 1);
-            FloatVector d3o = FloatVector.fromArray(S, sc, o3 + i), d3p = FloatVector.fromArray(S, sc, o3 + i + 1);
+            // Rows of s = Bᵀ·d: s0 = d0 − d2, s1 = d1 + d2, s2 = d2 − d1, s3 = d1 − d3; one row per
+            // call keeps each method small enough for C2 to inline every vector operation (one big
+            // body was partly left to the boxed fallback: 25 MB of garbage per GC, every 80 ms).
             int at = o + i;
-            // Columns of row ξ: (E, O, E+1, O+1) -> (E − E+1, O + E+1, E+1 − O, O − O+1).
-            columns(d0e.sub(d2e), d0o.sub(d2o), d0f.sub(d2f), d0p.sub(d2p), v, at, cs);
-            columns(d1e.add(d2e), d1o.add(d2o), d1f.add(d2f), d1p.add(d2p), v, at + 4 * cs, cs);
-            columns(d2e.sub(d1e), d2o.sub(d1o), d2f.sub(d1f), d2p.sub(d1p), v, at + 8 * cs, cs);
-            columns(d1e.sub(d3e), d1o.sub(d3o), d1f.sub(d3f), d1p.sub(d3p), v, at + 12 * cs, cs);
+            rowColumns(sc, e0 + i, o0 + i, e2 + i, o2 + i, -1f, v, at, cs);
+            rowColumns(sc, e1 + i, o1 + i, e2 + i, o2 + i, 1f, v, at + 4 * cs, cs);
+            rowColumns(sc, e2 + i, o2 + i, e1 + i, o1 + i, -1f, v, at + 8 * cs, cs);
+            rowColumns(sc, e1 + i, o1 + i, e3 + i, o3 + i, -1f, v, at + 12 * cs, cs);
         }
         for (; i < len; i++)   // patch columns of tile i: E[i], O[i], E[i+1], O[i+1]
             patch(sc[e0 + i], sc[o0 + i], sc[e0 + i + 1], sc[o0 + i + 1], sc[e1 + i], sc[o1 + i], sc[e1 + i + 1], sc[o1 + i + 1],
                   sc[e2 + i], sc[o2 + i], sc[e2 + i + 1], sc[o2 + i + 1], sc[e3 + i], sc[o3 + i], sc[e3 + i + 1], sc[o3 + i + 1], v, o + i, cs);
-    }
-
-    /** The column transform of one row ξ of s for L tiles: s0 = E, s1 = O, s2 = E+1, s3 = O+1. */
-    private static void columns(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, float[] v, int at, int cs) {
-        s0.sub(s2).intoArray(v, at);
-        s1.add(s2).intoArray(v, at + cs);
-        s2.sub(s1).intoArray(v, at + 2 * cs);
-        s1.sub(s3).intoArray(v, at + 3 * cs);
     }
 
     /** The per-tile scalar twin of {@link #input}: same layout, one 4×4 patch at a time (tests compare the two). */
@@ -133,6 +118,30 @@ final class Winograd {
                 patch(d00, d01, d02, d03, d10, d11, d12, d13, d20, d21, d22, d23, d30, d31, d32, d33, v, o, cs);
             }
         }
+    }
+
+    /**
+     * One row of s = a + sign·b (a, b: input rows split into even/odd columns at ea/oa and eb/ob),
+     * then its column transform for L tiles: (E, O, E+1, O+1) → (E − E+1, O + E+1, E+1 − O, O − O+1).
+     * sign is ±1, so a + sign·b is exactly a ± b.
+     */
+    private static void rowColumns(float[] sc, int ea, int oa, int eb, int ob, float sign, float[] v, int at, int cs) {
+        FloatVector s0, s1, s2, s3;
+        if (sign > 0) {
+            s0 = FloatVector.fromArray(S, sc, ea).add(FloatVector.fromArray(S, sc, eb));
+            s1 = FloatVector.fromArray(S, sc, oa).add(FloatVector.fromArray(S, sc, ob));
+            s2 = FloatVector.fromArray(S, sc, ea + 1).add(FloatVector.fromArray(S, sc, eb + 1));
+            s3 = FloatVector.fromArray(S, sc, oa + 1).add(FloatVector.fromArray(S, sc, ob + 1));
+        } else {
+            s0 = FloatVector.fromArray(S, sc, ea).sub(FloatVector.fromArray(S, sc, eb));
+            s1 = FloatVector.fromArray(S, sc, oa).sub(FloatVector.fromArray(S, sc, ob));
+            s2 = FloatVector.fromArray(S, sc, ea + 1).sub(FloatVector.fromArray(S, sc, eb + 1));
+            s3 = FloatVector.fromArray(S, sc, oa + 1).sub(FloatVector.fromArray(S, sc, ob + 1));
+        }
+        s0.sub(s2).intoArray(v, at);
+        s1.add(s2).intoArray(v, at + cs);
+        s2.sub(s1).intoArray(v, at + 2 * cs);
+        s1.sub(s3).intoArray(v, at + 3 * cs);
     }
 
     /** Bᵀ·d·B of one 4×4 patch (rows d0*, ..., d3*) into v[o + e·cs], e = 4·ξ + ν: the scalar twin of the vector lanes. */
