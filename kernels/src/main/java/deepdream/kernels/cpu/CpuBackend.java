@@ -219,7 +219,7 @@ public class CpuBackend extends ReferenceBackend {
         Shapes.require("pool output", y, x.n(), x.c(), oh, ow);
         float[] xd = data(x), yd = data(y);
         par.forEach(x.n() * x.c(), (plane, worker) ->
-                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w)));
+                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w), rowFloats(poolIndex, worker, w)));
     }
 
     @Override
@@ -231,7 +231,7 @@ public class CpuBackend extends ReferenceBackend {
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         par.forEach(x.n() * x.c(), (plane, worker) ->
                 PoolKernels.maxBackward(xd, plane * h * w, h, w, s, dyd, plane * oh * ow, oh, ow, dxd,
-                        rowFloats(poolColMax, worker, w), rowFloats(poolColRow, worker, w), rowFloats(poolIndex, worker, Gemm.L)));
+                        rowFloats(poolColMax, worker, w), rowFloats(poolColRow, worker, w), rowFloats(poolIndex, worker, w)));
     }
 
     private static float[] rowFloats(float[][] buffers, int worker, int n) {

@@ -25,19 +25,14 @@ final class PoolKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Gather maps {0, s, 2s, ...} for strides 1..4 (a window start every s columns). */
-    private static final int[][] STRIDED = new int[5][L];
-    static {
-        for (int st = 1; st < STRIDED.length; st++) for (int i = 0; i < L; i++) STRIDED[st][i] = i * st;
-    }
     /** Column offsets 0..L-1 as floats (argmax column of each lane). */
     private static final float[] IOTA = new float[L];
     static {
         for (int i = 0; i < L; i++) IOTA[i] = i;
     }
 
-    /** colMax: per-thread buffer of at least w floats. */
-    static void maxForward(float[] x, int xo, int h, int w, PoolSpec s, float[] y, int yo, int oh, int ow, float[] colMax) {
+    /** colMax, win: per-thread buffers of at least w floats. */
+    static void maxForward(float[] x, int xo, int h, int w, PoolSpec s, float[] y, int yo, int oh, int ow, float[] colMax, float[] win) {
         int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW();
         // Output columns whose window lies fully inside the row: the stride-1 vector pass needs no clipping there.
         int inLo = Math.min(ow, (pw + sw - 1) / sw), inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - kw + pw, sw) + 1));
@@ -47,8 +42,8 @@ final class PoolKernels {
             if (y0 >= y1) { Arrays.fill(y, dst, dst + ow, 0f); continue; }
             columnMax(x, xo, w, y0, y1, colMax);
             int ox = 0;
-            if (sw < STRIDED.length) {
-                // Interior windows, L at a time: stride 1 by shifted loads, larger strides by gathers.
+            if (sw == 1) {
+                // Interior windows, L at a time.
                 for (ox = inLo; ox < inHi; ox += L) {
                     // The last group ends at inHi, overlapping the one before: an output written twice
                     // gets the same value, and the ragged end is not left to the scalar loop.
@@ -56,14 +51,37 @@ final class PoolKernels {
                         if (inHi - inLo < L) break;
                         ox = inHi - L;
                     }
-                    int base = ox * sw - pw;
-                    FloatVector m = load(colMax, base, sw);
-                    for (int kx = 1; kx < kw; kx++) m = m.max(load(colMax, base + kx, sw));
+                    int base = ox - pw;
+                    FloatVector m = FloatVector.fromArray(S, colMax, base);
+                    for (int kx = 1; kx < kw; kx++) m = m.max(FloatVector.fromArray(S, colMax, base + kx));
                     m.intoArray(y, dst + ox);
                 }
+                for (int o = 0; o < inLo; o++) y[dst + o] = rowMax(colMax, w, o - pw, kw);
+            } else if (inHi - inLo > 1) {
+                // Strided: the window max at every column from the first interior window's start to
+                // the last one's (contiguous vector loads), then every sw-th of them. Cheaper than
+                // gathering every sw-th column (gathers are slow; measured in the commit).
+                int p0 = inLo * sw - pw, n = (inHi - 1 - inLo) * sw + 1;
+                windowMax(colMax, p0, n, kw, win);
+                for (ox = inLo; ox < inHi; ox++) y[dst + ox] = win[(ox - inLo) * sw];
                 for (int o = 0; o < inLo; o++) y[dst + o] = rowMax(colMax, w, o * sw - pw, kw);
             }
             for (; ox < ow; ox++) y[dst + ox] = rowMax(colMax, w, ox * sw - pw, kw);
+        }
+    }
+
+    /** win[q] = max of colMax[p0 + q .. p0 + q + kw) for q in [0, n): windows at stride 1, all inside the row. */
+    private static void windowMax(float[] colMax, int p0, int n, int kw, float[] win) {
+        int q = 0;
+        for (int end = n - L; q <= end; q += L) {
+            FloatVector m = FloatVector.fromArray(S, colMax, p0 + q);
+            for (int kx = 1; kx < kw; kx++) m = m.max(FloatVector.fromArray(S, colMax, p0 + q + kx));
+            m.intoArray(win, q);
+        }
+        for (; q < n; q++) {
+            float m = colMax[p0 + q];
+            for (int kx = 1; kx < kw; kx++) m = Math.max(m, colMax[p0 + q + kx]);
+            win[q] = m;
         }
     }
 
@@ -80,11 +98,6 @@ final class PoolKernels {
             for (int iy = y0 + 1; iy < y1; iy++) { float v = x[xo + iy * w + ix]; if (v > m) m = v; }
             colMax[ix] = m;
         }
-    }
-
-    /** L values a[off], a[off + s], ... (s ≤ 4). */
-    private static FloatVector load(float[] a, int off, int s) {
-        return s == 1 ? FloatVector.fromArray(S, a, off) : FloatVector.fromArray(S, a, off, STRIDED[s], 0);
     }
 
     /** Scalar twin of the vector pass: max of colMax over columns [x0, x0 + kw) clipped to [0, w); 0 for an empty window. */
@@ -111,35 +124,54 @@ final class PoolKernels {
             if (y0 >= y1) continue;
             columnArgMax(x, xo, w, y0, y1, colMax, colRow);
             int g = dyo + oy * ow, ox = 0;
-            if (sw < STRIDED.length) {
-                FloatVector iota = FloatVector.fromArray(S, IOTA, 0).mul(sw);
-                for (ox = inLo; ox < inHi; ox += L) {
-                    // As in the forward pass, the last group ends at inHi; its lanes below ox were
-                    // routed by the group before and must not be added twice.
-                    int first = 0;
-                    if (ox + L > inHi) {
-                        if (inHi - inLo < L) break;
-                        first = ox - (inHi - L);
-                        ox = inHi - L;
-                    }
-                    int base = ox * sw - pw;
-                    FloatVector best = load(colMax, base, sw), row = load(colRow, base, sw);
-                    FloatVector col = iota.add(base);
-                    for (int kx = 1; kx < kw; kx++) {
-                        FloatVector v = load(colMax, base + kx, sw), r = load(colRow, base + kx, sw);
-                        // Later columns win only with a larger value, or an equal one from an earlier row.
-                        VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                                .or(v.compare(VectorOperators.EQ, best).and(r.compare(VectorOperators.LT, row)));
-                        best = best.blend(v, take);
-                        row = row.blend(r, take);
-                        col = col.blend(iota.add(base + kx), take);
-                    }
-                    row.mul((float) w).add(col).intoArray(index, 0);
-                    for (int j = first; j < L; j++) dx[xo + (int) index[j]] += dy[g + ox + j];   // windows may share inputs: scalar adds
-                }
+            if (inHi > inLo) {
+                // The first maximum of the window at every column from the first interior window's
+                // start to the last one's (stride 1: contiguous loads, no gathers), then each output
+                // routes its gradient through every sw-th of them.
+                int p0 = inLo * sw - pw, n = (inHi - 1 - inLo) * sw + 1;
+                windowArgMax(colMax, colRow, p0, n, kw, w, index);
+                for (ox = inLo; ox < inHi; ox++) dx[xo + (int) index[(ox - inLo) * sw]] += dy[g + ox];   // windows may share inputs: scalar adds
                 for (int o = 0; o < inLo; o++) routeScalar(colMax, colRow, w, o * sw - pw, kw, dx, xo, dy[g + o]);
             }
             for (; ox < ow; ox++) routeScalar(colMax, colRow, w, ox * sw - pw, kw, dx, xo, dy[g + ox]);
+        }
+    }
+
+    /**
+     * index[q] = flat index (row·w + column) of the first maximum, in row-major order, of the window
+     * of columns [p0 + q, p0 + q + kw) for q in [0, n), all inside the row; colMax/colRow from
+     * {@link #columnArgMax}. The last vector group ends at n, overlapping the one before (the same
+     * values are written twice); a row shorter than a vector takes the scalar twin.
+     */
+    private static void windowArgMax(float[] colMax, float[] colRow, int p0, int n, int kw, int w, float[] index) {
+        if (n >= L) {
+            FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
+            for (int q = 0; q < n; q += L) {
+                if (q + L > n) q = n - L;
+                int base = p0 + q;
+                FloatVector best = FloatVector.fromArray(S, colMax, base), row = FloatVector.fromArray(S, colRow, base);
+                FloatVector col = iota.add(base);
+                for (int kx = 1; kx < kw; kx++) {
+                    FloatVector v = FloatVector.fromArray(S, colMax, base + kx), r = FloatVector.fromArray(S, colRow, base + kx);
+                    // Later columns win only with a larger value, or an equal one from an earlier row.
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, best)
+                            .or(v.compare(VectorOperators.EQ, best).and(r.compare(VectorOperators.LT, row)));
+                    best = best.blend(v, take);
+                    row = row.blend(r, take);
+                    col = col.blend(iota.add(base + kx), take);
+                }
+                row.mul((float) w).add(col).intoArray(index, q);
+            }
+            return;
+        }
+        for (int q = 0; q < n; q++) {
+            int a = p0 + q, col = a;
+            float best = colMax[a], row = colRow[a];
+            for (int ix = a + 1; ix < a + kw; ix++) {
+                float v = colMax[ix];
+                if (v > best || (v == best && colRow[ix] < row)) { best = v; row = colRow[ix]; col = ix; }
+            }
+            index[q] = row * w + col;
         }
     }
 
