@@ -42,46 +42,44 @@ final class PoolKernels {
             if (y0 >= y1) { Arrays.fill(y, dst, dst + ow, 0f); continue; }
             columnMax(x, xo, w, y0, y1, colMax);
             int ox = 0;
-            if (sw == 1) {
-                // Interior windows, L at a time.
-                for (ox = inLo; ox < inHi; ox += L) {
-                    // The last group ends at inHi, overlapping the one before: an output written twice
-                    // gets the same value, and the ragged end is not left to the scalar loop.
-                    if (ox + L > inHi) {
-                        if (inHi - inLo < L) break;
-                        ox = inHi - L;
-                    }
-                    int base = ox - pw;
-                    FloatVector m = FloatVector.fromArray(S, colMax, base);
-                    for (int kx = 1; kx < kw; kx++) m = m.max(FloatVector.fromArray(S, colMax, base + kx));
-                    m.intoArray(y, dst + ox);
-                }
-                for (int o = 0; o < inLo; o++) y[dst + o] = rowMax(colMax, w, o - pw, kw);
-            } else if (inHi - inLo > 1) {
-                // Strided: the window max at every column from the first interior window's start to
-                // the last one's (contiguous vector loads), then every sw-th of them. Cheaper than
-                // gathering every sw-th column (gathers are slow; measured in the commit).
+            if (inHi > inLo) {
+                // Interior windows: stride 1 straight into y; a larger stride takes the window max at
+                // every column from the first interior window's start to the last one's (contiguous
+                // vector loads), then every sw-th of them — cheaper than gathering every sw-th column.
                 int p0 = inLo * sw - pw, n = (inHi - 1 - inLo) * sw + 1;
-                windowMax(colMax, p0, n, kw, win);
-                for (ox = inLo; ox < inHi; ox++) y[dst + ox] = win[(ox - inLo) * sw];
+                if (sw == 1) {
+                    windowMax(colMax, p0, n, kw, y, dst + inLo);
+                } else {
+                    windowMax(colMax, p0, n, kw, win, 0);
+                    for (int o = inLo; o < inHi; o++) y[dst + o] = win[(o - inLo) * sw];
+                }
                 for (int o = 0; o < inLo; o++) y[dst + o] = rowMax(colMax, w, o * sw - pw, kw);
+                ox = inHi;
             }
             for (; ox < ow; ox++) y[dst + ox] = rowMax(colMax, w, ox * sw - pw, kw);
         }
     }
 
-    /** win[q] = max of colMax[p0 + q .. p0 + q + kw) for q in [0, n): windows at stride 1, all inside the row. */
-    private static void windowMax(float[] colMax, int p0, int n, int kw, float[] win) {
-        int q = 0;
-        for (int end = n - L; q <= end; q += L) {
-            FloatVector m = FloatVector.fromArray(S, colMax, p0 + q);
-            for (int kx = 1; kx < kw; kx++) m = m.max(FloatVector.fromArray(S, colMax, p0 + q + kx));
-            m.intoArray(win, q);
+    /**
+     * out[at + q] = max of colMax[p0 + q .. p0 + q + kw) for q in [0, n): windows at stride 1, all
+     * inside the row. The last vector group ends at n, overlapping the one before (the same values
+     * are written twice), so a ragged end is not left to the scalar loop; a row shorter than a
+     * vector takes the scalar twin.
+     */
+    private static void windowMax(float[] colMax, int p0, int n, int kw, float[] out, int at) {
+        if (n >= L) {
+            for (int q = 0; q < n; q += L) {
+                if (q + L > n) q = n - L;
+                FloatVector m = FloatVector.fromArray(S, colMax, p0 + q);
+                for (int kx = 1; kx < kw; kx++) m = m.max(FloatVector.fromArray(S, colMax, p0 + q + kx));
+                m.intoArray(out, at + q);
+            }
+            return;
         }
-        for (; q < n; q++) {
+        for (int q = 0; q < n; q++) {
             float m = colMax[p0 + q];
             for (int kx = 1; kx < kw; kx++) m = Math.max(m, colMax[p0 + q + kx]);
-            win[q] = m;
+            out[at + q] = m;
         }
     }
 
