@@ -1,11 +1,17 @@
 package deepdream.kernels;
 
+import deepdream.engine.Backend;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
+import deepdream.engine.Tensor;
+import deepdream.engine.autograd.Tape;
+import deepdream.engine.autograd.Var;
+import deepdream.engine.objective.Objective;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +28,27 @@ public final class GoogLeNetFixture {
 
     /** The deepest blob this fixture builds. */
     public static final String LAST_BLOB = "inception_4c/output";
+
+    /**
+     * One dream step on b: forward to {@link #LAST_BLOB}, seed with the L2 objective's gradient,
+     * backward to the input. Returns {activation, input gradient} on the host; outShape, when not
+     * null, receives the activation's shape.
+     */
+    public static float[][] step(Backend b, NetDef def, float[] image, int[] inputShape, int[] outShape) {
+        try (Net net = Net.build(def, b); Tape tape = Tape.recording(b)) {
+            Tensor input = b.upload(image, inputShape);
+            Var x = tape.leaf(input, true);
+            Var out = net.forward(tape, x, LAST_BLOB);
+            if (outShape != null) System.arraycopy(out.shape(), 0, outShape, 0, outShape.length);
+            Tensor seed = b.allocate(out.shape());
+            Objective.l2().gradient(b, out.value(), seed);
+            tape.backward(out, seed);
+            float[][] result = {out.value().toHost(), x.grad().toHost()};
+            seed.release();
+            input.release();
+            return result;
+        }
+    }
 
     /** The architecture up to {@link #LAST_BLOB} with weights drawn from {@code seed}. */
     public static NetDef upTo4c(long seed) {

@@ -1,12 +1,7 @@
 package deepdream.kernels.cpu;
 
 import deepdream.engine.Backend;
-import deepdream.engine.Tensor;
-import deepdream.engine.autograd.Tape;
-import deepdream.engine.autograd.Var;
-import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
-import deepdream.engine.objective.Objective;
 import deepdream.kernels.BackendComparison;
 import deepdream.kernels.GoogLeNetFixture;
 import deepdream.kernels.reference.ReferenceBackend;
@@ -57,17 +52,6 @@ class CpuGoogLeNetStepTest {
 
     /** {activation, input gradient} of one step. */
     private static float[][] step(Backend b, NetDef def, float[] image) {
-        try (Net net = Net.build(def, b); Tape tape = Tape.recording(b)) {
-            Tensor input = b.upload(image, INPUT);
-            Var x = tape.leaf(input, true);
-            Var out = net.forward(tape, x, GoogLeNetFixture.LAST_BLOB);
-            Tensor seed = b.allocate(out.shape());
-            Objective.l2().gradient(b, out.value(), seed);
-            tape.backward(out, seed);
-            float[][] result = {out.value().toHost(), x.grad().toHost()};
-            seed.release();
-            input.release();
-            return result;
-        }
+        return GoogLeNetFixture.step(b, def, image, INPUT, null);
     }
 }

@@ -2,12 +2,9 @@ package deepdream.kernels.opencl;
 
 import deepdream.engine.Backend;
 import deepdream.engine.Tensor;
-import deepdream.engine.autograd.Tape;
-import deepdream.engine.autograd.Var;
 import deepdream.engine.model.LayerDef;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
-import deepdream.engine.objective.Objective;
 import deepdream.engine.ops.Op;
 
 import deepdream.kernels.GoogLeNetFixture;
@@ -75,20 +72,11 @@ class OpenClGoogLeNetTest {
 
     /** {activation, input gradient} of one step. */
     static float[][] step(Backend b, NetDef def, float[] image) {
-        try (Net net = Net.build(def, b); Tape tape = Tape.recording(b)) {
-            Tensor input = b.upload(image, INPUT);
-            Var x = tape.leaf(input, true);
-            Var out = net.forward(tape, x, GoogLeNetFixture.LAST_BLOB);
-            // 231 → 116 → pool1 58 (ceil overhang) → pool2 29 (overhang) → pool3 14; 317 → 159 → 79 → 39 → 19.
-            assertArrayEquals(new int[] {1, 512, 14, 19}, out.shape(), "inception_4c/output shape at 231×317");
-            Tensor seed = b.allocate(out.shape());
-            Objective.l2().gradient(b, out.value(), seed);
-            tape.backward(out, seed);
-            float[][] result = {out.value().toHost(), x.grad().toHost()};
-            seed.release();
-            input.release();
-            return result;
-        }
+        int[] shape = new int[4];
+        float[][] r = GoogLeNetFixture.step(b, def, image, INPUT, shape);
+        // 231 → 116 → pool1 58 (ceil overhang) → pool2 29 (overhang) → pool3 14; 317 → 159 → 79 → 39 → 19.
+        assertArrayEquals(new int[] {1, 512, 14, 19}, shape, "inception_4c/output shape at 231×317");
+        return r;
     }
 
     /**
