@@ -1,0 +1,163 @@
+package deepdream.cli;
+
+import deepdream.cli.io.ImageFiles;
+import deepdream.engine.dream.DreamParams;
+import deepdream.engine.dream.Dreamer;
+import deepdream.engine.image.PlanarImage;
+import deepdream.engine.image.Resize;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of the dream algorithm itself (layers, octaves, step, jitter, seed, objective, tiling,
+ * input size), a mixin shared by every command that dreams: {@code dream}, {@code video}, {@code batch}.
+ * A new dream control is added here once: its option, its {@link #params} line, its {@link #record}
+ * and {@link #appendTo} lines.
+ */
+public final class DreamOptions {
+    @Option(names = "--layer", paramLabel = "BLOB[:WEIGHT]",
+            description = {"Blob to amplify (repeatable, with optional weights: --layer inception_4c/output --layer inception_3b/output:0.5).",
+                    "Default: " + DreamParams.DEFAULT_LAYER + ". See 'deepdream layers'."})
+    public List<String> layers = new ArrayList<>();
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Gradient steps per octave (default: ${DEFAULT-VALUE}).")
+    public int iterations = DreamParams.defaults().iterations();
+
+    @Option(names = "--octaves", paramLabel = "N", description = "Octaves, smallest first (default: ${DEFAULT-VALUE}).")
+    public int octaves = DreamParams.defaults().octaves();
+
+    @Option(names = "--octave-scale", paramLabel = "S", description = "Size ratio between octaves (default: ${DEFAULT-VALUE}).")
+    public double octaveScale = DreamParams.defaults().octaveScale();
+
+    @Option(names = "--step", paramLabel = "S", description = "Step size, in units of the mean |gradient| (default: ${DEFAULT-VALUE}).")
+    public double step = DreamParams.defaults().step();
+
+    @Option(names = "--jitter", paramLabel = "PX", description = "Random shift per step, up to PX pixels each way (default: ${DEFAULT-VALUE}).")
+    public int jitter = DreamParams.defaults().jitter();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed; the same seed gives the same file. Default: drawn at random and printed.")
+    public Long seed;
+
+    @Option(names = "--channel", paramLabel = "C", description = "Maximize the mean of one channel of the layer instead of 0.5*sum(act^2).")
+    public Integer channel;
+
+    @Option(names = "--guide", paramLabel = "IMAGE", description = "Guided dream: steer towards the features of this image (the notebook's guide objective).")
+    public Path guide;
+
+    @Option(names = "--tile", paramLabel = "PX",
+            description = {"Compute the gradient in PX-pixel tiles (bounded memory for big images); 0 turns tiling off.",
+                    "Default: automatic, " + DreamParams.DEFAULT_TILE + "-pixel tiles for octaves above " + DreamParams.AUTO_TILE_PIXELS / 1000_000.0 + " megapixels."})
+    public Integer tile;
+
+    @Option(names = "--tile-margin", paramLabel = "PX", description = "Context around each tile, in pixels (default: ${DEFAULT-VALUE}).")
+    public int tileMargin = DreamParams.DEFAULT_TILE_MARGIN;
+
+    @Option(names = "--max-size", paramLabel = "PX", description = "Downsize the input first so its longer side is at most PX.")
+    public Integer maxSize;
+
+    /** Checks that need no files; call first so a bad value fails before any work. */
+    public void validate() {
+        if (maxSize != null && maxSize < 1) throw new UserException("--max-size must be at least 1 pixel, got " + maxSize);
+    }
+
+    /** The seed given, or one drawn at random (the caller prints it so the dream can be repeated). */
+    public long seedOrRandom() {
+        return seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
+    }
+
+    /** The algorithm's parameters; the guide image is read under {@code maxPixels}. */
+    public DreamParams params(long usedSeed, long maxPixels) {
+        try {
+            DreamParams p = DreamParams.defaults().withIterations(iterations).withOctaves(octaves).withOctaveScale(octaveScale)
+                    .withStep(step).withJitter(jitter).withSeed(usedSeed).withChannel(channel).withTileMargin(tileMargin);
+            if (!layers.isEmpty()) p = p.withLayers(layers.stream().map(DreamOptions::parseLayer).toList());
+            if (tile != null) p = p.withTile(tile == 0 ? -1 : tile);
+            if (guide != null) p = p.withGuide(ImageFiles.read(guide, maxPixels));
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+    }
+
+    /** "blob" or "blob:weight" (blob names contain '/', never ':'). */
+    public static DreamParams.Layer parseLayer(String spec) {
+        int colon = spec.lastIndexOf(':');
+        if (colon < 0) return new DreamParams.Layer(spec, 1);
+        try {
+            return new DreamParams.Layer(spec.substring(0, colon), Double.parseDouble(spec.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new UserException("--layer " + spec + ": the weight after ':' must be a number, e.g. --layer inception_4c/output:0.5");
+        }
+    }
+
+    /** Applies --max-size (saying so on {@code err}); the image itself when it is small enough. */
+    public PlanarImage fitToMaxSize(PlanarImage img, PrintWriter err) {
+        int side = Math.max(img.height(), img.width());
+        if (maxSize == null || side <= maxSize) return img;
+        double s = (double) maxSize / side;
+        int h = Math.max(1, (int) Math.round(img.height() * s)), w = Math.max(1, (int) Math.round(img.width() * s));
+        if (err != null) err.println("deepdream: resized the input from " + img.width() + "x" + img.height() + " to " + w + "x" + h + " (--max-size " + maxSize + ")");
+        return Resize.bilinear(img, h, w);
+    }
+
+    /** Records the parameters of {@code p} (seed {@code usedSeed}) as PNG text entries. */
+    public void record(DreamParams p, long usedSeed, Map<String, String> m) {
+        m.put("deepdream.layers", String.join(" ", p.layers().stream().map(l -> l.blob() + ":" + fmt(l.weight())).toList()));
+        m.put("deepdream.objective", p.guide() != null ? "guide " + guide : p.channel() != null ? "channel " + p.channel() : "L2");
+        m.put("deepdream.iterations", Integer.toString(p.iterations()));
+        m.put("deepdream.octaves", Integer.toString(p.octaves()));
+        m.put("deepdream.octave-scale", fmt(p.octaveScale()));
+        m.put("deepdream.step", fmt(p.step()));
+        m.put("deepdream.jitter", Integer.toString(p.jitter()));
+        m.put("deepdream.seed", Long.toString(usedSeed));
+        m.put("deepdream.tile", p.tile() == 0 ? "auto" : p.tile() < 0 ? "off" : Integer.toString(p.tile()));
+        m.put("deepdream.tile-margin", Integer.toString(p.tileMargin()));
+        if (maxSize != null) m.put("deepdream.max-size", Integer.toString(maxSize));
+    }
+
+    /** Appends the options that repeat {@code p} to a command line. */
+    public void appendTo(StringBuilder c, DreamParams p) {
+        for (DreamParams.Layer l : p.layers()) c.append(" --layer ").append(quote(l.blob() + (l.weight() == 1 ? "" : ":" + fmt(l.weight()))));
+        c.append(" --iterations ").append(p.iterations()).append(" --octaves ").append(p.octaves())
+                .append(" --octave-scale ").append(fmt(p.octaveScale())).append(" --step ").append(fmt(p.step()))
+                .append(" --jitter ").append(p.jitter()).append(" --seed ").append(p.seed());
+        if (p.channel() != null) c.append(" --channel ").append(p.channel());
+        if (guide != null) c.append(" --guide ").append(quote(guide.toString()));
+        if (tile != null) c.append(" --tile ").append(tile);
+        if (tileMargin != DreamParams.DEFAULT_TILE_MARGIN) c.append(" --tile-margin ").append(tileMargin);
+        if (maxSize != null) c.append(" --max-size ").append(maxSize);
+    }
+
+    /** The octave sizes of a dream of {@code img}, smallest first (the order progress is shown in). */
+    public static List<int[]> smallestFirst(PlanarImage img, DreamParams p) {
+        List<int[]> sizes = new ArrayList<>(Dreamer.octaveSizes(img.height(), img.width(), p));
+        java.util.Collections.reverse(sizes);
+        return sizes;
+    }
+
+    /** Says when and how tiling is used, so a slower big dream is not a mystery. */
+    public static void describeTiling(PrintWriter err, PlanarImage img, DreamParams p) {
+        List<int[]> sizes = Dreamer.octaveSizes(img.height(), img.width(), p);
+        long tiled = sizes.stream().filter(s -> p.tileFor(s[0], s[1]) > 0).count();
+        if (tiled == 0) return;
+        int t = p.tileFor(sizes.get(0)[0], sizes.get(0)[1]);
+        err.println("deepdream: " + (p.tile() == 0 ? "image above " + DreamParams.AUTO_TILE_PIXELS / 1000_000.0 + " megapixels: " : "")
+                + "computing the gradient in " + t + "x" + t + " tiles with " + p.tileMargin() + "-pixel margins for the largest "
+                + tiled + " octave" + (tiled > 1 ? "s" : "") + (p.tile() == 0 ? " (--tile PX to change, --tile 0 for off)" : ""));
+    }
+
+    public static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Quotes a command-line word for a POSIX shell when it needs it. */
+    public static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}
