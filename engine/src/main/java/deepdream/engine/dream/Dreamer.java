@@ -85,6 +85,8 @@ public final class Dreamer {
             } finally {
                 xt.release();
             }
+            PlanarImage octaveImage = x;
+            listener.octaveDone(o + 1, bases.size(), () -> Preprocess.fromNet(octaveImage, mean));
             detail = x.copy();
             add(detail, base, -1);
         }
