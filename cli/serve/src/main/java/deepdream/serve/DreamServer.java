@@ -208,12 +208,11 @@ public final class DreamServer implements AutoCloseable {
             inputName = uploadName(image, "photo");
             photo = decode(image, inputName);
         }
-        DreamRequest request = DreamRequest.parse(json, ctx.formParam("params"), settings.maxSide());
-        checkLayers(request);
-        PlanarImage input = photo != null ? request.options.fitToMaxSize(photo, null) : request.clouds();
         UploadedFile guide = ctx.uploadedFile("guide");
         String guideName = null;
         Path guideFile = null;
+        DreamRequest request;
+        PlanarImage input;
         DreamParams params;
         try {
             if (guide != null && guide.size() > 0) {
@@ -221,7 +220,10 @@ public final class DreamServer implements AutoCloseable {
                 guideFile = save(guide);
                 decodeAs(guideFile, guideName);   // a bad guide is a 400 naming it, not a message with our temp path
             }
-            params = request.params(request.options.seedOrRandom(), guideFile, settings.maxPixels());
+            request = DreamRequest.parse(json, ctx.formParam("params"), settings.maxSide());
+            checkLayers(request);
+            input = photo != null ? request.options.fitToMaxSize(photo, null) : request.clouds();
+            params = request.params(request.options.seedOrRandom(), guideFile, settings.maxPixels());   // reads the guide (shrunk for matching)
         } finally {
             if (guideFile != null) Files.deleteIfExists(guideFile);
         }
