@@ -164,8 +164,9 @@ class ApiTest {
     @Test
     void aClientThatNeverReadsItsEventsDoesNotHoldUpTheWorker() throws Exception {
         String id = json(s.submit(MANY_EVENTS)).get("id").asText();
-        try (Socket silent = new Socket("127.0.0.1", s.base.getPort())) {
-            silent.setReceiveBufferSize(1024);
+        try (Socket silent = new Socket()) {
+            silent.setReceiveBufferSize(1024);   // before connecting, so the window offered stays small
+            silent.connect(new java.net.InetSocketAddress("127.0.0.1", s.base.getPort()));
             silent.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             silent.getOutputStream().flush();
             // Never read: 800 steps' events overflow the socket buffers, so the stream's thread blocks on a
