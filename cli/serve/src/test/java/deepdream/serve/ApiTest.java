@@ -38,9 +38,6 @@ class ApiTest {
     /** A dream long enough to be cancelled or to hold the worker while others queue (cancelled, it ends early). */
     static final String LONG = "{\"layer\":\"cat\",\"octaves\":1,\"iterations\":100,\"cloudsWidth\":700,\"cloudsHeight\":700}";
 
-    /** 8 octaves of 100 steps on a small picture: quick, but some 800 events for a stream. */
-    static final String MANY_EVENTS = "{\"layer\":\"cat\",\"octaves\":8,\"octaveScale\":1.05,\"iterations\":100,\"jitter\":4,\"cloudsWidth\":48,\"cloudsHeight\":48}";
-
     @TempDir static Path dir;
     static TestServer s;
 
@@ -162,18 +159,38 @@ class ApiTest {
     }
 
     @Test
-    void aClientThatNeverReadsItsEventsDoesNotHoldUpTheWorker() throws Exception {
-        String id = json(s.submit(MANY_EVENTS)).get("id").asText();
+    void silentAndVanishedClientsNeitherHoldUpTheWorkerNorKeepTheirStreams() throws Exception {
+        String id = json(s.submit(LONG.replace("700", "400"))).get("id").asText();
+        s.awaitRunning(id);
         try (Socket silent = new Socket()) {
             silent.setReceiveBufferSize(1024);   // before connecting, so the window offered stays small
             silent.connect(new java.net.InetSocketAddress("127.0.0.1", s.base.getPort()));
             silent.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            silent.getOutputStream().flush();
-            // Never read: 800 steps' events overflow the socket buffers, so the stream's thread blocks on a
-            // write (until the idle timeout, 30 s); the worker must not. Alone this dream takes a few seconds.
-            assertTrue(s.awaitFinished(id, Duration.ofSeconds(20)).contains("\"done\""));
+            silent.getOutputStream().flush();   // and never read
+            // 2 x 40 clients that open the stream and vanish (reset, no goodbye): more than the 64 streams allowed at once.
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 40; i++) {
+                    try (Socket gone = new Socket("127.0.0.1", s.base.getPort())) {
+                        gone.getOutputStream().write(("GET /api/jobs/" + id + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        assertTrue(new BufferedReader(new InputStreamReader(gone.getInputStream(), StandardCharsets.US_ASCII)).readLine().startsWith("HTTP/1.1 200"));
+                        gone.setSoLinger(true, 0);
+                    }
+                }
+                int before = json(s.get("/api/jobs/" + id)).get("iteration").asInt();
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();   // the next events show them gone; the dream goes on
+                while (json(s.get("/api/jobs/" + id)).get("iteration").asInt() < before + 2) {
+                    assertTrue(System.nanoTime() < end, "the dream stalled");
+                    Thread.sleep(20);
+                }
+            }
+            HttpResponse<Stream<String>> es = TestServer.HTTP.send(HttpRequest.newBuilder(s.uri("/api/jobs/" + id + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, es.statusCode(), "the vanished clients' streams were released");
+            es.body().close();
+            assertEquals(202, s.delete("/api/jobs/" + id).statusCode());
+            assertTrue(s.awaitFinished(id, Duration.ofSeconds(30)).contains("\"cancelled\""));
             String next = json(s.submit("{" + TINY + "}")).get("id").asText();
-            assertTrue(s.awaitFinished(next, Duration.ofSeconds(30)).contains("\"done\""));
+            assertTrue(s.awaitFinished(next, Duration.ofSeconds(30)).contains("\"done\""), "the worker is free while the silent client still hangs on");
         }
     }
 
