@@ -53,8 +53,8 @@ public final class VideoCommand implements Runnable {
     @Option(names = "--blend", paramLabel = "B", description = "Share of the previous frame's dream carried into the next, 0..1 (default: ${DEFAULT-VALUE}).")
     double blend = VideoDreamer.Settings.DEFAULT_BLEND;
 
-    @Option(names = "--later-iterations", paramLabel = "N", description = "Iterations per octave for frames after the first (default: as --iterations).")
-    Integer laterIterations;
+    @Option(names = "--later-iterations", paramLabel = "N", description = "Iterations per octave for frames after the first (default: ${DEFAULT-VALUE}).")
+    int laterIterations = VideoDreamer.Settings.DEFAULT_LATER_ITERATIONS;
 
     @Option(names = "--later-octaves", paramLabel = "N", description = "Octaves for frames after the first (default: ${DEFAULT-VALUE}, at most --octaves).")
     int laterOctaves = VideoDreamer.Settings.DEFAULT_LATER_OCTAVES;
@@ -103,7 +103,7 @@ public final class VideoCommand implements Runnable {
             long usedSeed = seed(framesDir);
             DreamParams params = dream.params(usedSeed, imageLimit.maxPixels);
             VideoDreamer.Settings settings = independent ? VideoDreamer.Settings.independent(params)
-                    : new VideoDreamer.Settings(params, params.withIterations(laterIterations != null ? laterIterations : params.iterations())
+                    : new VideoDreamer.Settings(params, params.withIterations(laterIterations)
                     .withOctaves(Math.min(laterOctaves, params.octaves())), blend, false);
             String settingsLine = settingsLine(settings);
             NetDef def = model.loadNet();
@@ -139,7 +139,7 @@ public final class VideoCommand implements Runnable {
         if (!(blend >= 0 && blend <= 1)) throw new UserException("--blend must be between 0 and 1, got " + blend);
         if (from < 1) throw new UserException("--from must be 1 or more, got " + from);
         if (to != null && to < from) throw new UserException("--to " + to + " is before --from " + from);
-        if (laterIterations != null && laterIterations < 1) throw new UserException("--later-iterations must be at least 1, got " + laterIterations);
+        if (laterIterations < 1) throw new UserException("--later-iterations must be at least 1, got " + laterIterations);
         if (laterOctaves < 1) throw new UserException("--later-octaves must be at least 1, got " + laterOctaves);
         if (fps != null && !fps.matches("[1-9]\\d*(/[1-9]\\d*)?")) throw new UserException("--fps " + fps + ": expected a rate such as 25 or 30000/1001");
     }
@@ -199,6 +199,7 @@ public final class VideoCommand implements Runnable {
     /** Dreams (or skips, when already on disk) frames from..last; returns the last frame number written. */
     private int loop(FrameSource source, VideoDreamer dreamer, VideoDreamer.Settings s, String settingsLine, Path framesDir, int last, PrintWriter err) {
         PlanarImage prevInput = null, prevOutput = null;
+        double firstStrength = 0;
         Path prevOutputFile = null;
         FrameClock clock = new FrameClock();
         int total = last > 0 ? last - from + 1 : -1, done = from - 1;
@@ -212,12 +213,13 @@ public final class VideoCommand implements Runnable {
                 PlanarImage in = dream.fitToMaxSize(raw, n == from ? err : null);
                 Path file = VideoFiles.frameFile(framesDir, n);
                 VideoDreamer.Previous prev = prevInput == null ? null
-                        : new VideoDreamer.Previous(prevInput, prevOutput != null ? prevOutput : readFrame(prevOutputFile, in));
+                        : new VideoDreamer.Previous(prevInput, prevOutput != null ? prevOutput : readFrame(prevOutputFile, in), firstStrength);
                 if (Files.isRegularFile(file)) {
                     if (!checked) checkSameSettings(file, settingsLine);
                     checked = true;
                     prevOutput = null;
                     prevOutputFile = file;
+                    if (n == from) firstStrength = VideoDreamer.strength(in, readFrame(file, in));
                     if (statsOut != null) statsOut.frame(n, in, readFrame(file, in), prev);
                     clock.skipped();
                 } else {
@@ -230,12 +232,13 @@ public final class VideoCommand implements Runnable {
                     } catch (IllegalArgumentException e) {
                         throw new UserException(e.getMessage(), e);
                     }
-                    ImageWriter.write(file, r.output(), metadata(s, n, last, settingsLine));
+                    ImageWriter.write(file, r.output(), metadata(s, n, last, settingsLine, prev == null || s.independent() || VideoDreamer.isCut(r.visible())));
                     prevOutput = r.output();
                     prevOutputFile = file;
+                    if (n == from) firstStrength = VideoDreamer.strength(in, r.output());
                     if (statsOut != null) statsOut.frame(n, in, r.output(), prev, r);
                     clock.dreamed(System.nanoTime() - t0, prev != null && !s.independent());
-                    err.println(clock.line(n, last, total, prev == null || s.independent() ? "full dream" : "carried"));
+                    err.println(clock.line(n, last, total, prev == null || s.independent() ? "full dream" : VideoDreamer.isCut(r.visible()) ? "new shot, full dream" : "carried"));
                     err.flush();
                 }
                 prevInput = in;
@@ -276,13 +279,13 @@ public final class VideoCommand implements Runnable {
         return c.toString();
     }
 
-    private Map<String, String> metadata(VideoDreamer.Settings s, int n, int last, String settingsLine) {
+    private Map<String, String> metadata(VideoDreamer.Settings s, int n, int last, String settingsLine, boolean fullDream) {
         Map<String, String> m = new LinkedHashMap<>();
         String version = Main.class.getPackage().getImplementationVersion();
         m.put("Software", "deepdream " + (version == null ? "dev" : version));
         m.put("deepdream.input", input + " frame " + n);
         m.put("deepdream.model", model.model == null ? "bvlc_googlenet (bundled)" : model.model.toString());
-        dream.record(n == from || s.independent() ? s.first() : s.later(), s.first().seed() + n - 1, m);
+        dream.record(fullDream ? s.first() : s.later(), s.first().seed() + n - 1, m);
         m.put("deepdream.backend", backend.name());
         m.put("deepdream.frame", n + (last > 0 ? "/" + last : ""));
         m.put(SETTINGS_KEY, settingsLine);

@@ -36,19 +36,36 @@ public final class VideoDreamer {
             if (!(blend >= 0 && blend <= 1)) throw new IllegalArgumentException("blend must be between 0 and 1, got " + blend);
         }
 
-        /** Defaults chosen by measurement (docs/video.md): carry 0.9 of the dream, later frames dream 1 octave. */
-        public static final double DEFAULT_BLEND = 0.9;
-        public static final int DEFAULT_LATER_OCTAVES = 1;
+        /** Defaults chosen by measurement (docs/video.md): carry all of the dream, later frames dream 1 iteration of 1 octave. */
+        public static final double DEFAULT_BLEND = 1.0;
+        public static final int DEFAULT_LATER_OCTAVES = 1, DEFAULT_LATER_ITERATIONS = 1;
 
         public static Settings coherent(DreamParams p) {
-            return new Settings(p, p.withOctaves(Math.min(DEFAULT_LATER_OCTAVES, p.octaves())), DEFAULT_BLEND, false);
+            return new Settings(p, p.withOctaves(Math.min(DEFAULT_LATER_OCTAVES, p.octaves())).withIterations(DEFAULT_LATER_ITERATIONS), DEFAULT_BLEND, false);
         }
 
         public static Settings independent(DreamParams p) { return new Settings(p, p, 0, true); }
     }
 
-    /** What carries over from the frame before: its input and its (rounded) output. */
-    public record Previous(PlanarImage input, PlanarImage output) {}
+    /**
+     * What carries over from the frame before: its input and its (rounded) output, and the dream
+     * strength of the run's first frame, which the carried dream is held to (see {@link #CARRY_CAP}).
+     */
+    public record Previous(PlanarImage input, PlanarImage output, double firstStrength) {}
+
+    /**
+     * The carried dream is scaled down when its strength would pass this share of the first frame's:
+     * every later frame adds a little dream on top, so without a cap the strength grows frame after
+     * frame (measured: 2.0 to 7.0 over 20 frames with blend 1, see docs/video.md).
+     */
+    public static final double CARRY_CAP = 0.9;
+
+    /**
+     * When less than this share of the new frame was visible in the one before, it is a new shot
+     * (a cut): it gets the first frame's full dream instead of a carried one. On Megamind.avi cuts
+     * show 0–5% visible pixels, ordinary frames 95–100%.
+     */
+    public static final double CUT_VISIBLE = 0.5;
 
     /** One frame's output; for a carried frame also the flow new → previous input and its visibility mask (null otherwise). */
     public record Result(PlanarImage output, FlowField flowToPrevious, float[] visible) {}
@@ -68,13 +85,15 @@ public final class VideoDreamer {
     /** Frames in, frames out, one at a time: only the previous frame is held, whatever the clip's length. */
     public void dream(Iterator<PlanarImage> frames, Consumer<PlanarImage> out, Settings s, Listener listener) {
         Previous previous = null;
+        double firstStrength = 0;
         for (int n = 1; frames.hasNext(); n++) {
             PlanarImage input = frames.next();
             listener.frameStarted(n, previous != null && !s.independent());
             Result r = dreamFrame(n, input, previous, s, listener);
             listener.frameDone(n, r);
             out.accept(r.output());
-            previous = new Previous(input, r.output());
+            if (n == 1) firstStrength = strength(input, r.output());
+            previous = new Previous(input, r.output(), firstStrength);
         }
     }
 
@@ -88,20 +107,35 @@ public final class VideoDreamer {
             return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), null, null);
         FlowField back = OpticalFlow.compute(input, previous.input());
         float[] visible = Occlusion.visible(back, OpticalFlow.compute(previous.input(), input));
-        PlanarImage start = carried(input, previous, back, visible, s.blend());
+        if (mean(visible) < CUT_VISIBLE) return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), back, visible);
+        PlanarImage start = carried(input, previous, back, visible, s.blend(), CARRY_CAP * previous.firstStrength());
         return new Result(rounded(dreamer.dream(start, s.later().withSeed(seed), listener)), back, visible);
     }
 
-    /** input + blend · visible · warp(previous output − previous input). */
-    static PlanarImage carried(PlanarImage input, Previous previous, FlowField back, float[] visible, double blend) {
+    /** Whether frame (with this visibility mask from the frame before) is dreamed as a new shot. */
+    public static boolean isCut(float[] visible) { return visible != null && mean(visible) < CUT_VISIBLE; }
+
+    private static double mean(float[] v) {
+        double s = 0;
+        for (float x : v) s += x;
+        return s / v.length;
+    }
+
+    /** input + k · visible · warp(previous output − previous input), k = blend, less where the carried strength would pass cap. */
+    static PlanarImage carried(PlanarImage input, Previous previous, FlowField back, float[] visible, double blend, double cap) {
         PlanarImage residual = previous.output().copy();
         float[] r = residual.data(), pin = previous.input().data();
         for (int i = 0; i < r.length; i++) r[i] -= pin[i];
         PlanarImage warped = Warp.backward(residual, back);
-        PlanarImage start = input.copy();
-        float[] st = start.data(), wr = warped.data();
+        float[] wr = warped.data();
         int plane = input.height() * input.width();
-        for (int i = 0; i < st.length; i++) st[i] += (float) blend * visible[i % plane] * wr[i];
+        double carriedStrength = 0;
+        for (int i = 0; i < wr.length; i++) carriedStrength += Math.abs(blend * visible[i % plane] * wr[i]);
+        carriedStrength /= wr.length;
+        double k = carriedStrength > cap && cap > 0 ? blend * cap / carriedStrength : blend;
+        PlanarImage start = input.copy();
+        float[] st = start.data();
+        for (int i = 0; i < st.length; i++) st[i] += (float) k * visible[i % plane] * wr[i];
         return start;
     }
 
