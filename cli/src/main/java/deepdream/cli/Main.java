@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DreamCommand.class,
+                VideoCommand.class,
+                FlowCommand.class,
                 CloudsCommand.class,
                 VisualizeCommand.class,
                 SaliencyCommand.class,
