@@ -69,9 +69,11 @@ public final class DreamCommand implements Runnable {
         DreamParams params = dream.params(usedSeed, imageLimit.maxPixels);
         PlanarImage start = startImage(err);
         NetDef def = model.loadNet();
+        params = dream.forModel(params, def);
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")");
             Dreamer dreamer = new Dreamer(net);
+            DreamOptions.describeOctaves(err, start, params);
             DreamOptions.describeTiling(err, start, params);
             if (dream.seed == null) err.println("deepdream: seed " + usedSeed + " (pass --seed " + usedSeed + " to repeat this dream)");
             err.flush();

@@ -18,7 +18,7 @@ import java.util.Map;
  * The options of the dream algorithm itself (layers, octaves, step, jitter, seed, objective, tiling,
  * input size), a mixin shared by every command that dreams: {@code dream}, {@code video}, {@code batch}.
  * A new dream control is added here once: its option, its {@link #params} line, its {@link #record}
- * and {@link #appendTo} lines.
+ * and {@link #appendTo} lines. Once the model is loaded, {@link #forModel} adds the model's octave floor.
  */
 public final class DreamOptions {
     @Option(names = "--layer", paramLabel = "BLOB[:WEIGHT]",
@@ -61,9 +61,33 @@ public final class DreamOptions {
     @Option(names = "--max-size", paramLabel = "PX", description = "Downsize the input first so its longer side is at most PX.")
     public Integer maxSize;
 
+    @Option(names = "--lap-norm", paramLabel = "N",
+            description = "Laplacian pyramid normalization of the gradient with N levels (the TensorFlow tutorial's lap_normalize; it uses 4 and --step 1): smoother, larger patterns.")
+    public Integer lapNorm;
+
+    @Option(names = "--normalize", paramLabel = "mean|std",
+            description = "Gradient scale when --lap-norm is off: mean (mean |g|, the 2015 notebook; default) or std (root mean square, TensorFlow's normalize_std).")
+    public String normalize;
+
+    @Option(names = "--mask", paramLabel = "IMAGE",
+            description = "Dream only where this image is light: grey levels weight the change per pixel (white dreams, black stays the photo). Same aspect ratio as the input.")
+    public Path mask;
+
+    @Option(names = "--original-colors", description = "Keep the input's colours (chroma, YCbCr) and take only the brightness from the dream.")
+    public boolean originalColors;
+
+    @Option(names = "--octave-sizes", paramLabel = "PX,PX,...", split = ",",
+            description = "Explicit octaves as longer sides in pixels, smallest first, replacing --octaves/--octave-scale; sizes above the input's dream upscaled (more, finer detail) and the result is scaled back.")
+    public List<Integer> octaveSizes;
+
+    @Option(names = "--force", description = "Keep octaves smaller than the model's input size (by default they are dropped, with a note).")
+    public boolean force;
+
     /** Checks that need no files; call first so a bad value fails before any work. */
     public void validate() {
         if (maxSize != null && maxSize < 1) throw new UserException("--max-size must be at least 1 pixel, got " + maxSize);
+        if (lapNorm != null && (lapNorm < 1 || lapNorm > 12)) throw new UserException("--lap-norm must be 1 to 12 levels (the tutorial uses 4), got " + lapNorm);
+        if (normalize != null) normalizeMode();
     }
 
     /** The seed given, or one drawn at random (the caller prints it so the dream can be repeated). */
@@ -79,10 +103,48 @@ public final class DreamOptions {
             if (!layers.isEmpty()) p = p.withLayers(layers.stream().map(DreamOptions::parseLayer).toList());
             if (tile != null) p = p.withTile(tile == 0 ? -1 : tile);
             if (guide != null) p = p.withGuide(ImageFiles.read(guide, maxPixels));
-            return p;
+            if (lapNorm != null) p = p.withLapLevels(lapNorm);
+            if (normalize != null) p = p.withNormalize(normalizeMode());
+            if (mask != null) p = p.withMask(maskWeights(ImageFiles.read(mask, maxPixels)));
+            if (octaveSizes != null) p = p.withOctaveSides(octaveSizes);
+            return p.withOriginalColors(originalColors);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
         }
+    }
+
+    private DreamParams.Normalize normalizeMode() {
+        return switch (normalize.toLowerCase(java.util.Locale.ROOT)) {
+            case "mean" -> DreamParams.Normalize.MEAN;
+            case "std" -> DreamParams.Normalize.STD;
+            default -> throw new UserException("--normalize " + normalize + ": expected mean or std");
+        };
+    }
+
+    /** A mask picture as weights 0..1: its luminance, 0 for black, 1 for white. */
+    static PlanarImage maskWeights(PlanarImage rgb) {
+        int plane = rgb.height() * rgb.width();
+        float[] d = rgb.data(), w = new float[plane];
+        for (int i = 0; i < plane; i++) w[i] = (float) ((0.299 * d[i] + 0.587 * d[plane + i] + 0.114 * d[2 * plane + i]) / 255);
+        return new PlanarImage(1, rgb.height(), rgb.width(), w);
+    }
+
+    /**
+     * The model's part of the parameters, once it is loaded: octaves whose shorter side is below the
+     * input size the model declares (GoogLeNet: 224) are dropped unless --force.
+     */
+    public DreamParams forModel(DreamParams p, deepdream.engine.model.NetDef def) {
+        if (force || def.inputShape() == null || def.inputShape().length < 4) return p;
+        return p.withMinOctaveSide(Math.min(def.inputShape()[2], def.inputShape()[3]));
+    }
+
+    /** Says when octaves are dropped for being smaller than the model needs. */
+    public static void describeOctaves(PrintWriter err, PlanarImage img, DreamParams p) {
+        Dreamer.OctavePlan plan = Dreamer.octavePlan(img.height(), img.width(), p);
+        if (plan.dropped() == 0) return;
+        int total = plan.sizes().size() + plan.dropped();
+        err.println("deepdream: dreaming " + plan.sizes().size() + " of " + total + " octaves: the smallest " + plan.dropped()
+                + " would be under the " + p.minOctaveSide() + " px the model was made for (--force keeps them, --max-size or --octave-scale changes them)");
     }
 
     /** "blob" or "blob:weight" (blob names contain '/', never ':'). */
@@ -119,7 +181,14 @@ public final class DreamOptions {
         m.put("deepdream.tile", p.tile() == 0 ? "auto" : p.tile() < 0 ? "off" : Integer.toString(p.tile()));
         m.put("deepdream.tile-margin", Integer.toString(p.tileMargin()));
         if (maxSize != null) m.put("deepdream.max-size", Integer.toString(maxSize));
+        m.put("deepdream.normalize", p.lapLevels() > 0 ? "laplacian " + p.lapLevels() : p.normalize().name().toLowerCase(java.util.Locale.ROOT));
+        if (mask != null) m.put("deepdream.mask", mask.toString());
+        if (p.originalColors()) m.put("deepdream.original-colors", "true");
+        if (!p.octaveSides().isEmpty()) m.put("deepdream.octave-sizes", join(p.octaveSides()));
+        if (force) m.put("deepdream.force", "true");
     }
+
+    private static String join(List<Integer> v) { return String.join(",", v.stream().map(String::valueOf).toList()); }
 
     /** Appends the options that repeat {@code p} to a command line. */
     public void appendTo(StringBuilder c, DreamParams p) {
@@ -132,6 +201,12 @@ public final class DreamOptions {
         if (tile != null) c.append(" --tile ").append(tile);
         if (tileMargin != DreamParams.DEFAULT_TILE_MARGIN) c.append(" --tile-margin ").append(tileMargin);
         if (maxSize != null) c.append(" --max-size ").append(maxSize);
+        if (p.lapLevels() > 0) c.append(" --lap-norm ").append(p.lapLevels());
+        if (p.normalize() != DreamParams.Normalize.MEAN) c.append(" --normalize ").append(p.normalize().name().toLowerCase(java.util.Locale.ROOT));
+        if (mask != null) c.append(" --mask ").append(quote(mask.toString()));
+        if (p.originalColors()) c.append(" --original-colors");
+        if (!p.octaveSides().isEmpty()) c.append(" --octave-sizes ").append(join(p.octaveSides()));
+        if (force) c.append(" --force");
     }
 
     /** The octave sizes of a dream of {@code img}, smallest first (the order progress is shown in). */

@@ -4,6 +4,7 @@ import deepdream.engine.Backend;
 import deepdream.engine.Tensor;
 import deepdream.engine.autograd.Tape;
 import deepdream.engine.autograd.Var;
+import deepdream.engine.image.Colors;
 import deepdream.engine.image.PlanarImage;
 import deepdream.engine.image.Preprocess;
 import deepdream.engine.image.Resize;
@@ -42,29 +43,60 @@ public final class Dreamer {
         this.hi = range[1];
     }
 
-    /** Octave sizes {height, width}, largest (the image) first, each octave scale times smaller than the one before. */
+    /** Octave sizes {height, width}, largest first: see {@link #octavePlan}. */
     public static List<int[]> octaveSizes(int height, int width, DreamParams p) {
+        return octavePlan(height, width, p).sizes();
+    }
+
+    /** The octave sizes {height, width}, largest first, and how many were dropped by {@link DreamParams#minOctaveSide}. */
+    public record OctavePlan(List<int[]> sizes, int dropped) {}
+
+    /**
+     * Without explicit {@link DreamParams#octaveSides}: the image, then each octave scale times smaller
+     * than the one before, dropping those whose shorter side falls below {@link DreamParams#minOctaveSide}
+     * (the image itself always dreams). With them: those longer sides, the image's aspect ratio kept;
+     * sizes above the image's dream upscaled and the result is scaled back.
+     */
+    public static OctavePlan octavePlan(int height, int width, DreamParams p) {
         List<int[]> sizes = new ArrayList<>();
-        int h = height, w = width;
+        if (!p.octaveSides().isEmpty()) {
+            double longer = Math.max(height, width);
+            for (int i = p.octaveSides().size() - 1; i >= 0; i--) {
+                double s = p.octaveSides().get(i) / longer;
+                sizes.add(new int[] {Math.max(1, (int) Math.round(height * s)), Math.max(1, (int) Math.round(width * s))});
+            }
+            return new OctavePlan(sizes, 0);
+        }
+        int h = height, w = width, dropped = 0;
         sizes.add(new int[] {h, w});
         for (int i = 1; i < p.octaves(); i++) {
             h = Math.max(1, (int) Math.round(h / p.octaveScale()));
             w = Math.max(1, (int) Math.round(w / p.octaveScale()));
-            sizes.add(new int[] {h, w});
+            if (Math.min(h, w) < p.minOctaveSide()) dropped++;
+            else sizes.add(new int[] {h, w});
         }
-        return sizes;
+        return new OctavePlan(sizes, dropped);
     }
 
-    /** Dreams on an RGB 0..255 image and returns the result, RGB 0..255. */
+    /** Dreams on an RGB 0..255 image and returns the result, RGB 0..255, the image's size. */
     public PlanarImage dream(PlanarImage rgb, DreamParams p, DreamListener listener) {
         List<int[]> sizes = octaveSizes(rgb.height(), rgb.width(), p);
         checkSizes(sizes, p);
+        if (p.mask() != null) checkMask(p.mask(), rgb);
         InputGradient gradient = new InputGradient(net, terms(p));
         SplittableRandom random = new SplittableRandom(p.seed());
-        // The pyramid of bases, each made from the one above it, as the notebook does.
+        // The pyramid of bases, each made from the one above it, as the notebook does; octaves larger
+        // than the image (explicit --octave-sizes) are the image upscaled.
+        PlanarImage full = Preprocess.toNet(rgb, mean);
         List<PlanarImage> bases = new ArrayList<>();
-        bases.add(Preprocess.toNet(rgb, mean));
-        for (int i = 1; i < sizes.size(); i++) bases.add(Resize.bilinear(bases.get(i - 1), sizes.get(i)[0], sizes.get(i)[1]));
+        PlanarImage above = full;
+        for (int[] size : sizes) {
+            boolean larger = (long) size[0] * size[1] > (long) rgb.height() * rgb.width();
+            PlanarImage base = larger ? Resize.bilinear(full, size[0], size[1])
+                    : bases.isEmpty() && size[0] == rgb.height() && size[1] == rgb.width() ? full : Resize.bilinear(above, size[0], size[1]);
+            if (!larger) above = base;
+            bases.add(base);
+        }
         Backend b = net.backend();
         PlanarImage detail = null, x = null;
         for (int o = 0; o < bases.size(); o++) {
@@ -72,13 +104,19 @@ public final class Dreamer {
             int h = base.height(), w = base.width(), tile = p.tileFor(h, w);
             listener.octaveStarted(o + 1, bases.size(), h, w, tile);
             b.dropPooledBuffers();   // the previous octave's sizes are not needed again
+            float[] mask = p.mask() == null ? null : maskAt(p.mask(), h, w);
+            StepRule rule = new StepRule(p.step(), p.normalize(), p.lapLevels(), mask);
             x = base.copy();
-            if (detail != null) add(x, Resize.bilinear(detail, h, w));
+            if (detail != null) {
+                PlanarImage up = Resize.bilinear(detail, h, w);
+                if (mask != null) multiplyPlanes(up, mask);   // black stays the photo at every octave
+                add(x, up);
+            }
             Tensor xt = b.upload(x.data(), x.nchw());
             try (StepBuffers buffers = new StepBuffers(b, x.nchw())) {
                 for (int i = 0; i < p.iterations(); i++) {
                     int ox = random.nextInt(-p.jitter(), p.jitter() + 1), oy = random.nextInt(-p.jitter(), p.jitter() + 1);
-                    double value = step(xt, gradient, ox, oy, p.step(), tile, p.tileMargin(), buffers);
+                    double value = step(xt, gradient, ox, oy, rule, tile, p.tileMargin(), buffers);
                     listener.stepDone(o + 1, bases.size(), i + 1, p.iterations(), value);
                 }
                 x = new PlanarImage(x.channels(), h, w, xt.toHost());
@@ -88,7 +126,31 @@ public final class Dreamer {
             detail = x.copy();
             add(detail, base, -1);
         }
-        return Preprocess.fromNet(x, mean);
+        if (x.height() != rgb.height() || x.width() != rgb.width()) x = Resize.bilinear(x, rgb.height(), rgb.width());
+        PlanarImage out = Preprocess.fromNet(x, mean);
+        return p.originalColors() ? Colors.keepChroma(out, rgb) : out;
+    }
+
+    /** The mask resized to h×w, weights clipped to 0..1. */
+    static float[] maskAt(PlanarImage mask, int h, int w) {
+        float[] m = Resize.bilinear(mask, h, w).data();
+        for (int i = 0; i < m.length; i++) m[i] = Math.min(1f, Math.max(0f, m[i]));
+        return m;
+    }
+
+    private static void multiplyPlanes(PlanarImage img, float[] weights) {
+        float[] d = img.data();
+        int plane = weights.length;
+        for (int i = 0; i < d.length; i++) d[i] *= weights[i % plane];
+    }
+
+    /**
+     * How a step turns the gradient into a change of the image: step / mean(|g|) · g (the notebook),
+     * step / rms(g) · g, or step · lap_normalize(g) with {@code lapLevels} &gt; 0; then weighted per
+     * pixel by {@code mask} (h·w weights, or null).
+     */
+    public record StepRule(double step, DreamParams.Normalize normalize, int lapLevels, float[] mask) {
+        public static StepRule notebook(double step) { return new StepRule(step, DreamParams.Normalize.MEAN, 0, null); }
     }
 
     /**
@@ -98,14 +160,39 @@ public final class Dreamer {
      * tile = 0 computes the gradient in one pass. Returns the objective's value (before the step).
      */
     public double step(Tensor x, InputGradient gradient, int ox, int oy, double step, int tile, int margin, StepBuffers buffers) {
+        return step(x, gradient, ox, oy, StepRule.notebook(step), tile, margin, buffers);
+    }
+
+    /** {@link #step(Tensor, InputGradient, int, int, double, int, int, StepBuffers)} with another normalization or a mask. */
+    public double step(Tensor x, InputGradient gradient, int ox, int oy, StepRule rule, int tile, int margin, StepBuffers buffers) {
         Backend b = net.backend();
         b.roll(x, oy, ox, buffers.rolled);
         double value = tile > 0 ? gradient.computeTiled(buffers.rolled, buffers.gradRolled, tile, margin)
                 : gradient.compute(buffers.rolled, buffers.gradRolled);
         b.roll(buffers.gradRolled, -oy, -ox, buffers.grad);
-        double meanAbs = b.sumAbs(buffers.grad) / x.size();
-        // A zero gradient (a dead channel, a flat image) leaves x as it is instead of dividing by zero.
-        if (meanAbs > 0) b.axpy((float) (step / meanAbs), buffers.grad, x);
+        double scale;
+        if (rule.lapLevels() > 0) {
+            scale = rule.step();
+        } else {
+            double norm = rule.normalize() == DreamParams.Normalize.STD ? Math.sqrt(b.sumSquares(buffers.grad) / x.size())
+                    : b.sumAbs(buffers.grad) / x.size();
+            // A zero gradient (a dead channel, a flat image) leaves x as it is instead of dividing by zero.
+            scale = norm > 0 ? rule.step() / norm : 0;
+        }
+        if (rule.lapLevels() > 0 || rule.mask() != null) {
+            // Host work on the gradient: the pyramid and the per-pixel weights (single-threaded, so
+            // the same on every thread count).
+            float[] g = b.download(buffers.grad);
+            if (rule.lapLevels() > 0) buffers.laplacian(x.c(), x.h(), x.w(), rule.lapLevels()).normalize(g, g);
+            if (rule.mask() != null) {
+                int plane = x.h() * x.w();
+                for (int i = 0; i < g.length; i++) g[i] *= rule.mask()[i % plane];
+            }
+            Tensor shaped = b.upload(g, x.shape());
+            b.copy(shaped, buffers.grad);
+            shaped.release();
+        }
+        if (scale != 0) b.axpy((float) scale, buffers.grad, x);
         b.clampChannels(x, lo, hi);
         return value;
     }
@@ -113,11 +200,17 @@ public final class Dreamer {
     /** The three work tensors of a step, allocated once per octave and reused by every iteration. */
     public static final class StepBuffers implements AutoCloseable {
         final Tensor rolled, gradRolled, grad;
+        private LaplacianNorm laplacian;
 
         public StepBuffers(Backend b, int[] shape) {
             rolled = b.allocate(shape);
             gradRolled = b.allocate(shape);
             grad = b.allocate(shape);
+        }
+
+        LaplacianNorm laplacian(int c, int h, int w, int levels) {
+            if (laplacian == null || !laplacian.fits(c, h, w, levels)) laplacian = new LaplacianNorm(c, h, w, levels);
+            return laplacian;
         }
 
         @Override
@@ -183,6 +276,14 @@ public final class Dreamer {
             if (p.channel() >= channels)
                 throw new IllegalArgumentException("channel " + p.channel() + " is out of range: " + blob + " has " + channels + " channels (0.." + (channels - 1) + ")");
         }
+    }
+
+    /** The mask is resized to the image, so it must have the image's shape (a pixel of rounding allowed). */
+    private static void checkMask(PlanarImage mask, PlanarImage rgb) {
+        double scaledHeight = (double) mask.height() * rgb.width() / mask.width();
+        if (Math.abs(scaledHeight - rgb.height()) > Math.max(1, rgb.height() * 0.01))
+            throw new IllegalArgumentException("the mask is " + mask.width() + "x" + mask.height() + " but the image is " + rgb.width() + "x" + rgb.height()
+                    + ": the mask must have the image's aspect ratio (make it from the photo, e.g. paint over a copy)");
     }
 
     private static void add(PlanarImage x, PlanarImage y) { add(x, y, 1); }
