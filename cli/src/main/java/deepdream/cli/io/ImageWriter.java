@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Writes RGB 0..255 planes as PNG (with text metadata: every dream parameter, so a result can be
- * reproduced from the file alone) or JPEG (quality 95), chosen by the file extension. The file is
+ * reproduced from the file alone; 8 or 16 bits per channel) or JPEG (quality 95), chosen by the file
+ * extension. No ICC profile is written: the values are sRGB. The file is
  * written to a temporary file and moved into place, so it appears whole or not at all.
  */
 public final class ImageWriter {
@@ -40,6 +41,42 @@ public final class ImageWriter {
     }
 
     public static void write(Path file, PlanarImage rgb, Map<String, String> text) { write(file, toBufferedImage(rgb), text); }
+
+    /** Like {@link #write(Path, PlanarImage, Map)}; bitDepth 16 writes a 16-bit-per-channel PNG (values ×257, rounded). */
+    public static void write(Path file, PlanarImage rgb, Map<String, String> text, int bitDepth) {
+        checkBitDepth(file, bitDepth);
+        write(file, bitDepth == 16 ? toBufferedImage16(rgb) : toBufferedImage(rgb), text);
+    }
+
+    /** 8 for any format, 16 for PNG; a clear message otherwise (call before the work). */
+    public static void checkBitDepth(Path file, int bitDepth) {
+        if (bitDepth != 8 && bitDepth != 16) throw new UserException("--bit-depth must be 8 or 16, got " + bitDepth);
+        if (bitDepth == 16 && !formatOf(file).equals("png"))
+            throw new UserException("--bit-depth 16 needs a PNG output (JPEG has 8 bits per channel): name the output " + stem(file) + ".png");
+    }
+
+    private static String stem(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** 16 bits per channel, sRGB without an ICC profile: 0..255 scaled by 257 (255 → 65535), rounded and clipped. */
+    public static BufferedImage toBufferedImage16(PlanarImage rgb) {
+        if (rgb.channels() != 3) throw new IllegalArgumentException("expected RGB planes, got " + rgb.channels() + " channels");
+        int w = rgb.width(), h = rgb.height(), plane = w * h;
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+                new int[] {16, 16, 16}, false, false, java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(w, h);
+        float[] d = rgb.data();
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    long v = Math.round(d[c * plane + y * w + x] * 257.0);
+                    r.setSample(x, y, c, (int) Math.max(0, Math.min(65535, v)));
+                }
+        return new BufferedImage(cm, r, false, null);
+    }
 
     /** Writes an already composed picture (a contact sheet, an overlay) the same way. */
     public static void write(Path file, BufferedImage img, Map<String, String> text) {
