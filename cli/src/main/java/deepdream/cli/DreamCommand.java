@@ -92,7 +92,7 @@ public final class DreamCommand implements Runnable {
                     throw new UserException(e.getMessage(), e);
                 }
                 Path out = frames == null ? output : frameName(output, f);
-                ImageWriter.write(out, result, metadata(params, usedSeed + f - 1, f, n), bitDepth);
+                ImageWriter.write(out, result, metadata(params, usedSeed + f - 1, f, n), bitDepth, DreamOptions.xmpFor(params, result.width(), result.height()));
                 spec.commandLine().getOut().println("wrote " + out + " (" + result.width() + "x" + result.height() + ")");
                 image = Resize.zoomCentre(result, zoom);
             }

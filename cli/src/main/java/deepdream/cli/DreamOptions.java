@@ -80,6 +80,11 @@ public final class DreamOptions {
             description = "Explicit octaves as longer sides in pixels, smallest first, replacing --octaves/--octave-scale; sizes above the input's dream upscaled (more, finer detail) and the result is scaled back.")
     public List<Integer> octaveSizes;
 
+    @Option(names = "--wrap", paramLabel = "x|xy",
+            description = {"Seamless edges: x for a 360-degree equirectangular panorama (left meets right; the file gets the GPano tags photo viewers open as 360),",
+                    "xy for a tileable texture. The net sees the wrapped content beyond each edge; octave resizes wrap too."})
+    public String wrap;
+
     @Option(names = "--force", description = "Keep octaves smaller than the model's input size (by default they are dropped, with a note).")
     public boolean force;
 
@@ -88,6 +93,7 @@ public final class DreamOptions {
         if (maxSize != null && maxSize < 1) throw new UserException("--max-size must be at least 1 pixel, got " + maxSize);
         if (lapNorm != null && (lapNorm < 1 || lapNorm > 12)) throw new UserException("--lap-norm must be 1 to 12 levels (the tutorial uses 4), got " + lapNorm);
         if (normalize != null) normalizeMode();
+        if (wrap != null) wrapMode();
     }
 
     /** The seed given, or one drawn at random (the caller prints it so the dream can be repeated). */
@@ -107,6 +113,7 @@ public final class DreamOptions {
             if (normalize != null) p = p.withNormalize(normalizeMode());
             if (mask != null) p = p.withMask(maskWeights(ImageFiles.read(mask, maxPixels)));
             if (octaveSizes != null) p = p.withOctaveSides(octaveSizes);
+            if (wrap != null) p = p.withWrap(wrapMode());
             return p.withOriginalColors(originalColors);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
@@ -119,6 +126,20 @@ public final class DreamOptions {
             case "std" -> DreamParams.Normalize.STD;
             default -> throw new UserException("--normalize " + normalize + ": expected mean or std");
         };
+    }
+
+    private DreamParams.Wrap wrapMode() {
+        return switch (wrap.toLowerCase(java.util.Locale.ROOT)) {
+            case "x" -> DreamParams.Wrap.X;
+            case "xy" -> DreamParams.Wrap.XY;
+            case "none", "off" -> DreamParams.Wrap.NONE;
+            default -> throw new UserException("--wrap " + wrap + ": expected x (360-degree panorama) or xy (tileable texture)");
+        };
+    }
+
+    /** The XMP packet an output of this dream carries: the GPano panorama tags for --wrap x, else none. */
+    public static String xmpFor(DreamParams p, int width, int height) {
+        return p.wrap() == DreamParams.Wrap.X ? deepdream.cli.io.PanoramaXmp.equirectangular(width, height) : null;
     }
 
     /** A mask picture as weights 0..1: its luminance, 0 for black, 1 for white. */
@@ -186,6 +207,7 @@ public final class DreamOptions {
         if (p.originalColors()) m.put("deepdream.original-colors", "true");
         if (!p.octaveSides().isEmpty()) m.put("deepdream.octave-sizes", join(p.octaveSides()));
         if (force) m.put("deepdream.force", "true");
+        if (p.wrap() != DreamParams.Wrap.NONE) m.put("deepdream.wrap", p.wrap().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String join(List<Integer> v) { return String.join(",", v.stream().map(String::valueOf).toList()); }
@@ -207,6 +229,7 @@ public final class DreamOptions {
         if (p.originalColors()) c.append(" --original-colors");
         if (!p.octaveSides().isEmpty()) c.append(" --octave-sizes ").append(join(p.octaveSides()));
         if (force) c.append(" --force");
+        if (p.wrap() != DreamParams.Wrap.NONE) c.append(" --wrap ").append(p.wrap().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The octave sizes of a dream of {@code img}, smallest first (the order progress is shown in). */

@@ -43,10 +43,16 @@ public final class ImageWriter {
     public static void write(Path file, PlanarImage rgb, Map<String, String> text) { write(file, toBufferedImage(rgb), text); }
 
     /** Like {@link #write(Path, PlanarImage, Map)}; bitDepth 16 writes a 16-bit-per-channel PNG (values ×257, rounded). */
-    public static void write(Path file, PlanarImage rgb, Map<String, String> text, int bitDepth) {
+    public static void write(Path file, PlanarImage rgb, Map<String, String> text, int bitDepth) { write(file, rgb, text, bitDepth, null); }
+
+    /** With an XMP packet too (null for none): a PNG iTXt "XML:com.adobe.xmp" entry, a JPEG APP1 segment. */
+    public static void write(Path file, PlanarImage rgb, Map<String, String> text, int bitDepth, String xmp) {
         checkBitDepth(file, bitDepth);
-        write(file, bitDepth == 16 ? toBufferedImage16(rgb) : toBufferedImage(rgb), text);
+        write(file, bitDepth == 16 ? toBufferedImage16(rgb) : toBufferedImage(rgb), text, xmp);
     }
+
+    private static final String XMP_PNG_KEYWORD = "XML:com.adobe.xmp";
+    private static final byte[] XMP_JPEG_HEADER = "http://ns.adobe.com/xap/1.0/\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** 8 for any format, 16 for PNG; a clear message otherwise (call before the work). */
     public static void checkBitDepth(Path file, int bitDepth) {
@@ -79,8 +85,16 @@ public final class ImageWriter {
     }
 
     /** Writes an already composed picture (a contact sheet, an overlay) the same way. */
-    public static void write(Path file, BufferedImage img, Map<String, String> text) {
+    public static void write(Path file, BufferedImage img, Map<String, String> text) { write(file, img, text, null); }
+
+    private static void write(Path file, BufferedImage img, Map<String, String> givenText, String xmp) {
         String format = formatOf(file);
+        Map<String, String> text = givenText;
+        if (xmp != null && format.equals("png")) {
+            text = new LinkedHashMap<>(givenText);
+            text.put(XMP_PNG_KEYWORD, xmp);
+        }
+        Map<String, String> pngText = text;
         AtomicFiles.write(file, out -> {
             javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
             try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
@@ -90,9 +104,13 @@ public final class ImageWriter {
                 if (format.equals("jpeg")) {
                     param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                     param.setCompressionQuality(0.95f);
-                } else if (!text.isEmpty()) {
+                    if (xmp != null) {
+                        meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+                        addJpegXmp(meta, xmp);
+                    }
+                } else if (!pngText.isEmpty()) {
                     meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
-                    addText(meta, text);
+                    addText(meta, pngText);
                 }
                 writer.write(null, new IIOImage(img, null, meta), param);
             } finally {
@@ -121,6 +139,22 @@ public final class ImageWriter {
     static int to8(float v) {
         int i = Math.round(v);
         return i < 0 ? 0 : Math.min(i, 255);
+    }
+
+    /** An APP1 segment with the XMP packet, after the JFIF header (the usual place). */
+    private static void addJpegXmp(IIOMetadata meta, String xmp) throws IIOInvalidTreeException {
+        String jpegFormat = "javax_imageio_jpeg_image_1.0";
+        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(jpegFormat);
+        IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
+        byte[] body = xmp.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] segment = new byte[XMP_JPEG_HEADER.length + body.length];
+        System.arraycopy(XMP_JPEG_HEADER, 0, segment, 0, XMP_JPEG_HEADER.length);
+        System.arraycopy(body, 0, segment, XMP_JPEG_HEADER.length, body.length);
+        IIOMetadataNode app1 = new IIOMetadataNode("unknown");
+        app1.setAttribute("MarkerTag", "225");
+        app1.setUserObject(segment);
+        markers.insertBefore(app1, markers.getFirstChild());
+        meta.setFromTree(jpegFormat, root);
     }
 
     private static void addText(IIOMetadata meta, Map<String, String> text) throws IIOInvalidTreeException {

@@ -39,6 +39,19 @@ public final class DreamParams {
     private boolean originalColors;
     private int minOctaveSide;   // 0 = no floor
     private List<Integer> octaveSides = List.of();   // explicit longer sides, smallest first; empty = octaves × scale
+    private Wrap wrap = Wrap.NONE;
+
+    /** Which edges of the image are neighbours. */
+    public enum Wrap {
+        NONE,
+        /** Left and right meet: a 360° equirectangular panorama (the poles do not wrap). */
+        X,
+        /** Both pairs of edges meet: a tileable texture. */
+        XY;
+
+        public boolean x() { return this != NONE; }
+        public boolean y() { return this == XY; }
+    }
 
     /** How the gradient is scaled before the step (when the Laplacian normalization is off). */
     public enum Normalize {
@@ -58,7 +71,7 @@ public final class DreamParams {
         p.iterations = iterations; p.octaves = octaves; p.jitter = jitter;
         p.octaveScale = octaveScale; p.step = step; p.seed = seed; p.tile = tile; p.tileMargin = tileMargin;
         p.normalize = normalize; p.lapLevels = lapLevels; p.mask = mask; p.originalColors = originalColors;
-        p.minOctaveSide = minOctaveSide; p.octaveSides = octaveSides;
+        p.minOctaveSide = minOctaveSide; p.octaveSides = octaveSides; p.wrap = wrap;
         return p;
     }
 
@@ -87,6 +100,8 @@ public final class DreamParams {
     public int minOctaveSide() { return minOctaveSide; }
     /** Explicit octave sizes as longer sides in pixels, smallest first (may exceed the image); empty: octaves × scale. */
     public List<Integer> octaveSides() { return octaveSides; }
+    public Wrap wrap() { return wrap; }
+    public DreamParams withWrap(Wrap v) { DreamParams p = copy(); p.wrap = java.util.Objects.requireNonNull(v); return p; }
 
     public DreamParams withLayers(List<Layer> v) {
         if (v.isEmpty()) throw new IllegalArgumentException("at least one layer is needed");

@@ -92,8 +92,8 @@ public final class Dreamer {
         PlanarImage above = full;
         for (int[] size : sizes) {
             boolean larger = (long) size[0] * size[1] > (long) rgb.height() * rgb.width();
-            PlanarImage base = larger ? Resize.bilinear(full, size[0], size[1])
-                    : bases.isEmpty() && size[0] == rgb.height() && size[1] == rgb.width() ? full : Resize.bilinear(above, size[0], size[1]);
+            PlanarImage base = larger ? resize(full, size[0], size[1], p.wrap())
+                    : bases.isEmpty() && size[0] == rgb.height() && size[1] == rgb.width() ? full : resize(above, size[0], size[1], p.wrap());
             if (!larger) above = base;
             bases.add(base);
         }
@@ -105,10 +105,10 @@ public final class Dreamer {
             listener.octaveStarted(o + 1, bases.size(), h, w, tile);
             b.dropPooledBuffers();   // the previous octave's sizes are not needed again
             float[] mask = p.mask() == null ? null : maskAt(p.mask(), h, w);
-            StepRule rule = new StepRule(p.step(), p.normalize(), p.lapLevels(), mask);
+            StepRule rule = new StepRule(p.step(), p.normalize(), p.lapLevels(), mask, p.wrap());
             x = base.copy();
             if (detail != null) {
-                PlanarImage up = Resize.bilinear(detail, h, w);
+                PlanarImage up = resize(detail, h, w, p.wrap());
                 if (mask != null) multiplyPlanes(up, mask);   // black stays the photo at every octave
                 add(x, up);
             }
@@ -126,9 +126,13 @@ public final class Dreamer {
             detail = x.copy();
             add(detail, base, -1);
         }
-        if (x.height() != rgb.height() || x.width() != rgb.width()) x = Resize.bilinear(x, rgb.height(), rgb.width());
+        if (x.height() != rgb.height() || x.width() != rgb.width()) x = resize(x, rgb.height(), rgb.width(), p.wrap());
         PlanarImage out = Preprocess.fromNet(x, mean);
         return p.originalColors() ? Colors.keepChroma(out, rgb) : out;
+    }
+
+    private static PlanarImage resize(PlanarImage img, int h, int w, DreamParams.Wrap wrap) {
+        return wrap == DreamParams.Wrap.NONE ? Resize.bilinear(img, h, w) : Resize.bilinear(img, h, w, wrap.x(), wrap.y());
     }
 
     /** The mask resized to h×w, weights clipped to 0..1. */
@@ -149,8 +153,47 @@ public final class Dreamer {
      * step / rms(g) · g, or step · lap_normalize(g) with {@code lapLevels} &gt; 0; then weighted per
      * pixel by {@code mask} (h·w weights, or null).
      */
-    public record StepRule(double step, DreamParams.Normalize normalize, int lapLevels, float[] mask) {
+    public record StepRule(double step, DreamParams.Normalize normalize, int lapLevels, float[] mask, DreamParams.Wrap wrap) {
+        public StepRule(double step, DreamParams.Normalize normalize, int lapLevels, float[] mask) { this(step, normalize, lapLevels, mask, DreamParams.Wrap.NONE); }
+
         public static StepRule notebook(double step) { return new StepRule(step, DreamParams.Normalize.MEAN, 0, null); }
+    }
+
+    /** Pixels of wrapped context on each wrapping side: what the tiles' margin measured as enough (see DreamParams). */
+    public static final int WRAP_PAD = DreamParams.DEFAULT_TILE_MARGIN;
+
+    /**
+     * The gradient of the objective of the periodic image: x padded with {@link #WRAP_PAD} wrapped
+     * pixels on the wrapping sides, so the net sees the far edge's content beside each edge, and the
+     * gradient of the centre kept. Where the receptive field is within the pad, that is exactly the
+     * periodic image's gradient: each position near an edge is counted once, on one side or the
+     * other (adding the pads' gradients back as well would count them twice, and bring in the
+     * zero padding at the pads' outer borders).
+     */
+    private double wrappedGradient(Tensor x, Tensor grad, InputGradient gradient, DreamParams.Wrap wrap, int tile, int margin) {
+        Backend b = net.backend();
+        int c = x.c(), h = x.h(), w = x.w(), px = WRAP_PAD, py = wrap.y() ? WRAP_PAD : 0;
+        int ph = h + 2 * py, pw = w + 2 * px;
+        float[] src = b.download(x), padded = new float[c * ph * pw];
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < ph; y++) {
+                int sy = Math.floorMod(y - py, h);
+                for (int xx = 0; xx < pw; xx++) padded[(ch * ph + y) * pw + xx] = src[(ch * h + sy) * w + Math.floorMod(xx - px, w)];
+            }
+        int[] shape = {1, c, ph, pw};
+        Tensor pt = b.upload(padded, shape), pg = b.allocate(shape);
+        try {
+            int t = tile > 0 ? tile : 0;
+            double value = t > 0 ? gradient.computeTiled(pt, pg, t, margin) : gradient.compute(pt, pg);
+            PlanarImage whole = new PlanarImage(c, ph, pw, b.download(pg));
+            Tensor up = b.upload(whole.crop(py, px, h, w).data(), x.shape());
+            b.copy(up, grad);
+            up.release();
+            return value;
+        } finally {
+            pt.release();
+            pg.release();
+        }
     }
 
     /**
@@ -167,7 +210,8 @@ public final class Dreamer {
     public double step(Tensor x, InputGradient gradient, int ox, int oy, StepRule rule, int tile, int margin, StepBuffers buffers) {
         Backend b = net.backend();
         b.roll(x, oy, ox, buffers.rolled);
-        double value = tile > 0 ? gradient.computeTiled(buffers.rolled, buffers.gradRolled, tile, margin)
+        double value = rule.wrap() != DreamParams.Wrap.NONE ? wrappedGradient(buffers.rolled, buffers.gradRolled, gradient, rule.wrap(), tile, margin)
+                : tile > 0 ? gradient.computeTiled(buffers.rolled, buffers.gradRolled, tile, margin)
                 : gradient.compute(buffers.rolled, buffers.gradRolled);
         b.roll(buffers.gradRolled, -oy, -ox, buffers.grad);
         double scale;
