@@ -77,6 +77,16 @@ public final class DreamCommand implements Runnable {
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")");
             Dreamer dreamer = new Dreamer(net);
+            if (params.channelPick() != null) {
+                DreamParams.ChannelPick pick = params.channelPick();
+                try {
+                    params = dreamer.resolveChannels(start, params);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage(), e);
+                }
+                err.println("deepdream: channels " + String.join(",", params.channels().stream().map(String::valueOf).toList()) + " of " + params.layers().get(0).blob()
+                        + " (the " + pick.count() + (pick.strong() ? " strongest" : " weakest") + " on the photo)");
+            }
             DreamOptions.describeOctaves(err, start, params);
             DreamOptions.describeTiling(err, start, params);
             if (dream.seed == null) err.println("deepdream: seed " + usedSeed + " (pass --seed " + usedSeed + " to repeat this dream)");

@@ -47,6 +47,11 @@ public final class DreamOptions {
     @Option(names = "--channel", paramLabel = "C", description = "Maximize the mean of one channel of the layer instead of 0.5*sum(act^2).")
     public Integer channel;
 
+    @Option(names = "--channels", paramLabel = "strong:N|weak:N|C,C,...",
+            description = {"Maximize the means of several channels: the N the photo already excites most (strong:N) or least (weak:N)",
+                    "at the (first) layer, or a list. 'deepdream channels PHOTO --layer L' ranks them."})
+    public String channels;
+
     @Option(names = "--guide", paramLabel = "IMAGE", description = "Guided dream: steer towards the features of this image (the notebook's guide objective).")
     public Path guide;
 
@@ -114,6 +119,7 @@ public final class DreamOptions {
             if (mask != null) p = p.withMask(maskWeights(ImageFiles.read(mask, maxPixels)));
             if (octaveSizes != null) p = p.withOctaveSides(octaveSizes);
             if (wrap != null) p = p.withWrap(wrapMode());
+            if (channels != null) p = withChannels(p, channels);
             return p.withOriginalColors(originalColors);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
@@ -126,6 +132,20 @@ public final class DreamOptions {
             case "std" -> DreamParams.Normalize.STD;
             default -> throw new UserException("--normalize " + normalize + ": expected mean or std");
         };
+    }
+
+    /** strong:N, weak:N or a comma-separated list of channel indices. */
+    static DreamParams withChannels(DreamParams p, String spec) {
+        String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (s.startsWith("strong:")) return p.withChannelPick(new DreamParams.ChannelPick(true, Integer.parseInt(s.substring(7))));
+            if (s.startsWith("weak:")) return p.withChannelPick(new DreamParams.ChannelPick(false, Integer.parseInt(s.substring(5))));
+            List<Integer> list = new ArrayList<>();
+            for (String part : s.split(",")) list.add(Integer.parseInt(part.trim()));
+            return p.withChannels(list);
+        } catch (NumberFormatException e) {
+            throw new UserException("--channels " + spec + ": expected strong:N, weak:N or a list such as 12,40,97");
+        }
     }
 
     private DreamParams.Wrap wrapMode() {
@@ -192,7 +212,8 @@ public final class DreamOptions {
     /** Records the parameters of {@code p} (seed {@code usedSeed}) as PNG text entries. */
     public void record(DreamParams p, long usedSeed, Map<String, String> m) {
         m.put("deepdream.layers", String.join(" ", p.layers().stream().map(l -> l.blob() + ":" + fmt(l.weight())).toList()));
-        m.put("deepdream.objective", p.guide() != null ? "guide " + guide : p.channel() != null ? "channel " + p.channel() : "L2");
+        m.put("deepdream.objective", p.guide() != null ? "guide " + guide : !p.channels().isEmpty() ? "channels " + join(p.channels())
+                : p.channel() != null ? "channel " + p.channel() : "L2");
         m.put("deepdream.iterations", Integer.toString(p.iterations()));
         m.put("deepdream.octaves", Integer.toString(p.octaves()));
         m.put("deepdream.octave-scale", fmt(p.octaveScale()));
@@ -219,6 +240,7 @@ public final class DreamOptions {
                 .append(" --octave-scale ").append(fmt(p.octaveScale())).append(" --step ").append(fmt(p.step()))
                 .append(" --jitter ").append(p.jitter()).append(" --seed ").append(p.seed());
         if (p.channel() != null) c.append(" --channel ").append(p.channel());
+        if (!p.channels().isEmpty()) c.append(" --channels ").append(join(p.channels()));
         if (guide != null) c.append(" --guide ").append(quote(guide.toString()));
         if (tile != null) c.append(" --tile ").append(tile);
         if (tileMargin != DreamParams.DEFAULT_TILE_MARGIN) c.append(" --tile-margin ").append(tileMargin);

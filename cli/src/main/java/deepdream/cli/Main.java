@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 VisualizeCommand.class,
                 SaliencyCommand.class,
                 LayersCommand.class,
+                ChannelsCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,
                 ModelsCommand.class,

@@ -178,4 +178,27 @@ class ArtistControlsTest {
         assertTrue(maxDiff(img, read(plain)) > 3, "other octaves, another dream");
         assertEquals("44,61,85", ImageWriter.readText(out).get("deepdream.octave-sizes"));
     }
+
+    @Test
+    void channelsRanksByMeanActivationAndDreamPicksTheStrongest() throws Exception {
+        Cli.Result ranked = Cli.run("channels", photo.toString(), "--layer", "cat", "--model", tiny.prototxt.toString(), "--weights", tiny.weights.toString(),
+                "--backend", "reference");
+        assertEquals(0, ranked.exit(), ranked.toString());
+        List<String[]> rows = ranked.out().lines().map(l -> l.trim().split("\\s+")).toList();
+        assertTrue(rows.size() >= 3, ranked.out());
+        for (int i = 1; i < rows.size(); i++)
+            assertTrue(Double.parseDouble(rows.get(i - 1)[1]) >= Double.parseDouble(rows.get(i)[1]), "strongest first: " + ranked.out());
+        Cli.Result weakest = Cli.run("channels", photo.toString(), "--layer", "cat", "--model", tiny.prototxt.toString(), "--weights", tiny.weights.toString(),
+                "--backend", "reference", "--weakest", "--top", "1");
+        assertEquals(rows.get(rows.size() - 1)[0], weakest.out().trim().split("\\s+")[0], "--weakest starts from the other end");
+
+        String strongest = rows.get(0)[0] + "," + rows.get(1)[0];
+        Path picked = dir.resolve("picked.png"), listed = dir.resolve("listed.png");
+        Cli.Result r = dream("-o", picked.toString(), "--channels", "strong:2");
+        assertTrue(r.err().contains("channels " + strongest + " of cat (the 2 strongest on the photo)"), r.err());
+        assertEquals("channels " + strongest, ImageWriter.readText(picked).get("deepdream.objective"));
+        dream("-o", listed.toString(), "--channels", strongest);
+        assertEquals(0, maxDiff(read(picked), read(listed)), "strong:2 is the list of the two strongest");
+        assertTrue(maxDiff(read(picked), read(photo)) > 3, "and it dreams");
+    }
 }

@@ -40,6 +40,18 @@ public final class DreamParams {
     private int minOctaveSide;   // 0 = no floor
     private List<Integer> octaveSides = List.of();   // explicit longer sides, smallest first; empty = octaves × scale
     private Wrap wrap = Wrap.NONE;
+    private List<Integer> channels = List.of();   // maximize the mean of each; empty = see channel/pick
+    private ChannelPick channelPick;              // null = none
+
+    /**
+     * The N channels the photo itself excites most (strong) or least (weak) at the layer, chosen
+     * when the dream starts: neural-dream's channel choice.
+     */
+    public record ChannelPick(boolean strong, int count) {
+        public ChannelPick {
+            if (count < 1) throw new IllegalArgumentException("the number of channels to pick must be at least 1, got " + count);
+        }
+    }
 
     /** Which edges of the image are neighbours. */
     public enum Wrap {
@@ -71,7 +83,7 @@ public final class DreamParams {
         p.iterations = iterations; p.octaves = octaves; p.jitter = jitter;
         p.octaveScale = octaveScale; p.step = step; p.seed = seed; p.tile = tile; p.tileMargin = tileMargin;
         p.normalize = normalize; p.lapLevels = lapLevels; p.mask = mask; p.originalColors = originalColors;
-        p.minOctaveSide = minOctaveSide; p.octaveSides = octaveSides; p.wrap = wrap;
+        p.minOctaveSide = minOctaveSide; p.octaveSides = octaveSides; p.wrap = wrap; p.channels = channels; p.channelPick = channelPick;
         return p;
     }
 
@@ -101,6 +113,14 @@ public final class DreamParams {
     /** Explicit octave sizes as longer sides in pixels, smallest first (may exceed the image); empty: octaves × scale. */
     public List<Integer> octaveSides() { return octaveSides; }
     public Wrap wrap() { return wrap; }
+    /** Channels whose means are maximized together (each a term of weight 1 per layer); empty when not set. */
+    public List<Integer> channels() { return channels; }
+    public ChannelPick channelPick() { return channelPick; }
+    public DreamParams withChannels(List<Integer> v) {
+        for (int c : v) require(c >= 0, "channels must be 0 or more, got " + c);
+        DreamParams p = copy(); p.channels = List.copyOf(v); return p;
+    }
+    public DreamParams withChannelPick(ChannelPick v) { DreamParams p = copy(); p.channelPick = v; return p; }
     public DreamParams withWrap(Wrap v) { DreamParams p = copy(); p.wrap = java.util.Objects.requireNonNull(v); return p; }
 
     public DreamParams withLayers(List<Layer> v) {

@@ -80,6 +80,7 @@ public final class Dreamer {
 
     /** Dreams on an RGB 0..255 image and returns the result, RGB 0..255, the image's size. */
     public PlanarImage dream(PlanarImage rgb, DreamParams p, DreamListener listener) {
+        p = resolveChannels(rgb, p);
         List<int[]> sizes = octaveSizes(rgb.height(), rgb.width(), p);
         checkSizes(sizes, p);
         if (p.mask() != null) checkMask(p.mask(), rgb);
@@ -265,11 +266,67 @@ public final class Dreamer {
         }
     }
 
-    /** The objective terms: per layer L2, the mean of one channel, or the guide's best match. */
+    /**
+     * The mean activation of every channel of {@code blob} on the photo (shrunk to
+     * {@link #GUIDE_MAX_SIDE} first, like a guide): which features the photo already excites.
+     */
+    public double[] channelActivity(PlanarImage rgb, String blob) {
+        net.requireBlob(blob);
+        PlanarImage g = shrink(rgb);
+        PlanarImage in = Preprocess.toNet(g, mean);
+        Backend b = net.backend();
+        Tensor t = b.upload(in.data(), in.nchw());
+        try (Tape tape = Tape.noGrad(b)) {
+            Var a;
+            try {
+                a = net.forward(tape, tape.leaf(t, false), blob);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the photo (" + g.width() + "x" + g.height() + ") is too small for layer " + blob + ": " + e.getMessage(), e);
+            }
+            Tensor v = a.value();
+            double[] means = new double[v.c()];
+            for (int c = 0; c < means.length; c++) means[c] = b.sumChannel(v, c) / ((double) v.n() * v.h() * v.w());
+            return means;
+        } finally {
+            t.release();
+        }
+    }
+
+    /** Channel indices of a blob ordered by activity on the photo: strongest first, or weakest first. */
+    public List<Integer> rankChannels(PlanarImage rgb, String blob, boolean strongest) {
+        double[] m = channelActivity(rgb, blob);
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < m.length; c++) order.add(c);
+        // Ties by index, so the choice is the same everywhere.
+        order.sort((a, c) -> strongest ? Double.compare(m[c], m[a]) != 0 ? Double.compare(m[c], m[a]) : Integer.compare(a, c)
+                : Double.compare(m[a], m[c]) != 0 ? Double.compare(m[a], m[c]) : Integer.compare(a, c));
+        return order;
+    }
+
+    /** The parameters with a {@link DreamParams#channelPick} turned into explicit channels for this photo (first layer's ranking). */
+    public DreamParams resolveChannels(PlanarImage rgb, DreamParams p) {
+        if (p.channelPick() == null) return p;
+        List<Integer> ranked = rankChannels(rgb, p.layers().get(0).blob(), p.channelPick().strong());
+        int n = Math.min(p.channelPick().count(), ranked.size());
+        return p.withChannelPick(null).withChannels(List.copyOf(ranked.subList(0, n)));
+    }
+
+    private static PlanarImage shrink(PlanarImage g) {
+        int side = Math.max(g.height(), g.width());
+        if (side <= GUIDE_MAX_SIDE) return g;
+        double s = (double) GUIDE_MAX_SIDE / side;
+        return Resize.bilinear(g, Math.max(1, (int) Math.round(g.height() * s)), Math.max(1, (int) Math.round(g.width() * s)));
+    }
+
+    /** The objective terms: per layer L2, the mean of one channel (or of each of several), or the guide's best match. */
     public List<InputGradient.Term> terms(DreamParams p) {
         List<InputGradient.Term> terms = new ArrayList<>();
         for (DreamParams.Layer l : p.layers()) {
             net.requireBlob(l.blob());
+            if (p.guide() == null && !p.channels().isEmpty()) {
+                for (int c : p.channels()) terms.add(new InputGradient.Term(l.blob(), l.weight(), Objective.channelMean(c)));
+                continue;
+            }
             Objective o = p.guide() != null ? guideObjective(p.guide(), l.blob())
                     : p.channel() != null ? Objective.channelMean(p.channel()) : Objective.l2();
             terms.add(new InputGradient.Term(l.blob(), l.weight(), o));
@@ -314,11 +371,13 @@ public final class Dreamer {
                     + ": the smallest octave would be " + smallest[1] + "x" + smallest[0] + " pixels (" + e.getMessage()
                     + "). Use fewer --octaves, a smaller --octave-scale or a bigger image", e);
         }
-        if (p.channel() == null) return;
+        List<Integer> asked = new ArrayList<>(p.channels());
+        if (p.channel() != null) asked.add(p.channel());
         for (String blob : blobs) {
             int channels = shapes.get(blob)[1];
-            if (p.channel() >= channels)
-                throw new IllegalArgumentException("channel " + p.channel() + " is out of range: " + blob + " has " + channels + " channels (0.." + (channels - 1) + ")");
+            for (int c : asked)
+                if (c >= channels)
+                    throw new IllegalArgumentException("channel " + c + " is out of range: " + blob + " has " + channels + " channels (0.." + (channels - 1) + ")");
         }
     }
 
