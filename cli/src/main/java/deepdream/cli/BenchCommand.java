@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "bvlc_googlenet.caffemodel (default: $DEEPDREAM_WEIGHTS, then the model cache).")
     Path weights;
 
-    @Option(names = "--random-weights", description = "GoogLeNet's layers up to inception_4c with random weights: no download needed, same work per step.")
+    @Option(names = "--random-weights", description = "GoogLeNet's layers up to inception_4c with random weights: no download needed, same work per step (also used, with a note, when no weights are installed).")
     boolean randomWeights;
 
     static final class BackendNames extends ArrayList<String> {
@@ -108,8 +108,21 @@ public final class BenchCommand implements Callable<Integer> {
             return SyntheticGoogLeNet.build(1);
         }
         ModelCatalog catalog = ModelCatalog.bundled();
-        Path file = ModelLocator.system().findWeights(weights, catalog.defaultModel());
+        ModelLocator locator = ModelLocator.system();
+        if (weights == null && noWeightsInstalled(locator, catalog.defaultModel())) {
+            // A step costs the same with any weights: measure rather than refuse on a fresh checkout.
+            System.err.println("deepdream: no GoogLeNet weights installed: benchmarking its layers up to " + SyntheticGoogLeNet.TARGET
+                    + " with random weights (the same work per step; ./deepdream models fetch " + catalog.defaultModel().name() + " for the real ones)");
+            return SyntheticGoogLeNet.build(1);
+        }
+        Path file = locator.findWeights(weights, catalog.defaultModel());
         return CaffeImporter.loadDefault(file);
+    }
+
+    /** Neither $DEEPDREAM_WEIGHTS nor the model cache has weights (a set but wrong variable is still an error). */
+    private static boolean noWeightsInstalled(ModelLocator locator, ModelCatalog.Entry model) {
+        String env = Boolean.getBoolean(ModelLocator.IGNORE_ENV_PROPERTY) ? null : System.getenv(ModelLocator.ENV_WEIGHTS);
+        return (env == null || env.isBlank()) && !java.nio.file.Files.isRegularFile(locator.cachedWeights(model));
     }
 
     static int[] parseSize(String s) {

@@ -31,7 +31,7 @@ public final class DreamCommand implements Runnable {
     @Mixin VerboseOption verbose;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "INPUT", description = "The photo (JPEG, PNG, BMP, GIF). Default: generated clouds.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "INPUT", description = "The photo (JPEG incl. CMYK, PNG, TIFF, WebP, BMP, GIF; EXIF orientation honoured). Default: generated clouds.")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT", description = "Where to write the dream (.png or .jpg).")
@@ -52,6 +52,9 @@ public final class DreamCommand implements Runnable {
     @Option(names = "--zoom", paramLabel = "S", description = "Zoom factor between frames (default: ${DEFAULT-VALUE}).")
     double zoom = 1.05;
 
+    @Option(names = "--bit-depth", paramLabel = "8|16", description = "Bits per channel of a PNG output (default: ${DEFAULT-VALUE}); 16 keeps the dream's smooth gradients.")
+    int bitDepth = 8;
+
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
 
@@ -62,6 +65,7 @@ public final class DreamCommand implements Runnable {
         long t0 = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         ImageWriter.formatOf(output);   // a bad extension fails now, not after minutes of dreaming
+        ImageWriter.checkBitDepth(output, bitDepth);
         if (frames != null && frames < 1) throw new UserException("--frames must be at least 1, got " + frames);
         if (!(zoom > 0) || !Double.isFinite(zoom)) throw new UserException("--zoom must be a positive factor such as 1.05, got " + zoom);
         dream.validate();
@@ -69,9 +73,21 @@ public final class DreamCommand implements Runnable {
         DreamParams params = dream.params(usedSeed, imageLimit.maxPixels);
         PlanarImage start = startImage(err);
         NetDef def = model.loadNet();
+        params = dream.forModel(params, def);
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")");
             Dreamer dreamer = new Dreamer(net);
+            if (params.channelPick() != null) {
+                DreamParams.ChannelPick pick = params.channelPick();
+                try {
+                    params = dreamer.resolveChannels(start, params);
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage(), e);
+                }
+                err.println("deepdream: channels " + String.join(",", params.channels().stream().map(String::valueOf).toList()) + " of " + params.layers().get(0).blob()
+                        + " (the " + pick.count() + (pick.strong() ? " strongest" : " weakest") + " on the photo)");
+            }
+            DreamOptions.describeOctaves(err, start, params);
             DreamOptions.describeTiling(err, start, params);
             if (dream.seed == null) err.println("deepdream: seed " + usedSeed + " (pass --seed " + usedSeed + " to repeat this dream)");
             err.flush();
@@ -86,7 +102,7 @@ public final class DreamCommand implements Runnable {
                     throw new UserException(e.getMessage(), e);
                 }
                 Path out = frames == null ? output : frameName(output, f);
-                ImageWriter.write(out, result, metadata(params, usedSeed + f - 1, f, n));
+                ImageWriter.write(out, result, metadata(params, usedSeed + f - 1, f, n), bitDepth, DreamOptions.xmpFor(params, result.width(), result.height()));
                 spec.commandLine().getOut().println("wrote " + out + " (" + result.width() + "x" + result.height() + ")");
                 image = Resize.zoomCentre(result, zoom);
             }
@@ -145,6 +161,7 @@ public final class DreamCommand implements Runnable {
         dream.appendTo(c, p);
         if (input == null) c.append(" --size ").append(size);
         if (frames != null) c.append(" --frames ").append(frames).append(" --zoom ").append(fmt(zoom));
+        if (bitDepth != 8) c.append(" --bit-depth ").append(bitDepth);
         if (model.model != null) c.append(" --model ").append(quote(model.model.toString()));
         c.append(" --backend ").append(backend.name());
         return c.toString();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 VisualizeCommand.class,
                 SaliencyCommand.class,
                 LayersCommand.class,
+                ChannelsCommand.class,
                 ClassifyCommand.class,
                 ProbeCommand.class,
                 ModelsCommand.class,

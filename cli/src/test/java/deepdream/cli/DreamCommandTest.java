@@ -204,7 +204,7 @@ class DreamCommandTest {
                 new Case("name the output .png or .jpg", new String[] {photo.toString(), "-o", dir.resolve("x.bmp").toString()}),
                 new Case("unknown layer 'catt'; did you mean cat", new String[] {photo.toString(), "-o", out.toString(), "--layer", "catt"}),
                 new Case("the weight after ':' must be a number", new String[] {photo.toString(), "-o", out.toString(), "--layer", "cat:heavy"}),
-                new Case("too small for 9 octaves", new String[] {photo.toString(), "-o", out.toString(), "--octaves", "9"}),
+                new Case("too small for 9 octaves", new String[] {photo.toString(), "-o", out.toString(), "--octaves", "9", "--force"}),
                 new Case("iterations must be at least 1", new String[] {photo.toString(), "-o", out.toString(), "--iterations", "0"}),
                 new Case("channel 99 is out of range", new String[] {photo.toString(), "-o", out.toString(), "--channel", "99"}),
                 new Case("image not found", new String[] {dir.resolve("missing.jpg").toString(), "-o", out.toString()}),

@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * Reads photos into RGB planes with values 0..255: 8- and 16-bit, grayscale, palette, with alpha
- * (composited on white), and JPEGs turned upright by their EXIF orientation. Refuses images whose
+ * (composited on white), CMYK and YCCK JPEGs, TIFF and WebP (TwelveMonkeys ImageIO plug-ins, found
+ * through META-INF/services), turned upright by their EXIF orientation. Refuses images whose
  * header declares more pixels than the limit before decoding a single pixel.
  */
 public final class ImageFiles {
@@ -41,7 +42,7 @@ public final class ImageFiles {
             if (in == null) throw new UserException("cannot open image " + file);
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext())
-                throw new UserException(file + " is not an image deepdream can read (JPEG, PNG, BMP, GIF, WBMP, TIFF)");
+                throw new UserException(file + " is not an image deepdream can read (JPEG, PNG, TIFF, WebP, BMP, GIF)");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
@@ -51,9 +52,12 @@ public final class ImageFiles {
                 if (pixels > maxPixels)
                     throw new UserException(file + " is " + w + "x" + h + " = " + pixels + " pixels, over the limit of " + maxPixels
                             + " pixels. If the image is genuine, raise the limit with " + MAX_PIXELS_OPTION + " " + pixels);
-                // Truncated JPEGs decode "successfully" with grey fill and only a warning: treat warnings as errors.
+                // Truncated JPEGs decode "successfully" with grey fill and only a warning: treat warnings as
+                // errors, except notes on colour profiles (a CMYK JPEG without one decodes fine, in SWOP-like colours).
                 List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    if (!warning.contains("ICC") && !warning.toLowerCase(java.util.Locale.ROOT).contains("color profile")) warnings.add(warning);
+                });
                 img = reader.read(0);
                 if (!warnings.isEmpty())
                     throw new UserException(file + " is damaged (" + String.join("; ", warnings) + "); it may be truncated");

@@ -73,4 +73,61 @@ public final class TestImages {
         c.update(data);
         return (int) c.getValue();
     }
+
+    /** Ink per 8-pixel column block (C, M, Y, K, 0..255): none, cyan, magenta, yellow, black. */
+    public static final int[][] INKS = {{0, 0, 0, 0}, {255, 0, 0, 0}, {0, 255, 0, 0}, {0, 0, 255, 0}, {0, 0, 0, 255}};
+
+    /**
+     * A 40×16 four-channel JPEG of the {@link #INKS} blocks, written with ImageIO as a raw raster with
+     * an Adobe APP14 marker spliced in: transform 0 = CMYK (Adobe's inverted samples, 255 = no ink),
+     * 2 = YCCK (the CMY inks as YCbCr, K inverted), as Photoshop writes them.
+     */
+    public static byte[] cmykJpeg(int transform) throws IOException {
+        int w = 40, h = 16;
+        java.awt.image.WritableRaster r = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int[] ink = INKS[x / 8];
+                double c = ink[0], m = ink[1], ye = ink[2];
+                int[] s = transform == 0 ? new int[] {255 - ink[0], 255 - ink[1], 255 - ink[2], 255 - ink[3]}
+                        : new int[] {(int) Math.round(0.299 * c + 0.587 * m + 0.114 * ye), (int) Math.round(128 - 0.168736 * c - 0.331264 * m + 0.5 * ye),
+                                (int) Math.round(128 + 0.5 * c - 0.418688 * m - 0.081312 * ye), 255 - ink[3]};
+                for (int b = 0; b < 4; b++) r.setSample(x, y, b, Math.max(0, Math.min(255, s[b])));
+            }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(1f);
+            writer.write(null, new javax.imageio.IIOImage(r, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        byte[] b = bytes.toByteArray();
+        byte[] app14 = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
+        byte[] f = new byte[b.length + app14.length];
+        System.arraycopy(b, 0, f, 0, 2);   // SOI
+        System.arraycopy(app14, 0, f, 2, app14.length);
+        System.arraycopy(b, 2, f, 2 + app14.length, b.length - 2);
+        return f;
+    }
+
+    /** Writes with the JDK's own writer for the format (TwelveMonkeys' TIFF writer cannot write 16-bit samples). */
+    public static Path writeWithJdk(Path file, BufferedImage img, String format) throws IOException {
+        java.util.Iterator<javax.imageio.ImageWriter> it = ImageIO.getImageWritersByFormatName(format);
+        while (it.hasNext()) {
+            javax.imageio.ImageWriter w = it.next();
+            if (!w.getClass().getName().startsWith("com.sun.")) continue;
+            try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+                w.setOutput(out);
+                w.write(img);
+            } finally {
+                w.dispose();
+            }
+            return file;
+        }
+        throw new IOException("no JDK writer for " + format);
+    }
 }

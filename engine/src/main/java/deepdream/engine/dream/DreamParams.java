@@ -33,6 +33,45 @@ public final class DreamParams {
     private long seed;
     private int tile;            // 0 = automatic, -1 = never, else the tile size in pixels
     private int tileMargin = DEFAULT_TILE_MARGIN;
+    private Normalize normalize = Normalize.MEAN;
+    private int lapLevels;       // 0 = off
+    private PlanarImage mask;    // 1 channel, weights 0..1, or null
+    private boolean originalColors;
+    private int minOctaveSide;   // 0 = no floor
+    private List<Integer> octaveSides = List.of();   // explicit longer sides, smallest first; empty = octaves × scale
+    private Wrap wrap = Wrap.NONE;
+    private List<Integer> channels = List.of();   // maximize the mean of each; empty = see channel/pick
+    private ChannelPick channelPick;              // null = none
+
+    /**
+     * The N channels the photo itself excites most (strong) or least (weak) at the layer, chosen
+     * when the dream starts: neural-dream's channel choice.
+     */
+    public record ChannelPick(boolean strong, int count) {
+        public ChannelPick {
+            if (count < 1) throw new IllegalArgumentException("the number of channels to pick must be at least 1, got " + count);
+        }
+    }
+
+    /** Which edges of the image are neighbours. */
+    public enum Wrap {
+        NONE,
+        /** Left and right meet: a 360° equirectangular panorama (the poles do not wrap). */
+        X,
+        /** Both pairs of edges meet: a tileable texture. */
+        XY;
+
+        public boolean x() { return this != NONE; }
+        public boolean y() { return this == XY; }
+    }
+
+    /** How the gradient is scaled before the step (when the Laplacian normalization is off). */
+    public enum Normalize {
+        /** step / mean(|g|): the 2015 notebook. */
+        MEAN,
+        /** step / sqrt(mean(g²)): the TensorFlow tutorial's normalize_std. */
+        STD
+    }
 
     private DreamParams() {}
 
@@ -43,6 +82,8 @@ public final class DreamParams {
         p.layers = layers; p.channel = channel; p.guide = guide;
         p.iterations = iterations; p.octaves = octaves; p.jitter = jitter;
         p.octaveScale = octaveScale; p.step = step; p.seed = seed; p.tile = tile; p.tileMargin = tileMargin;
+        p.normalize = normalize; p.lapLevels = lapLevels; p.mask = mask; p.originalColors = originalColors;
+        p.minOctaveSide = minOctaveSide; p.octaveSides = octaveSides; p.wrap = wrap; p.channels = channels; p.channelPick = channelPick;
         return p;
     }
 
@@ -60,6 +101,27 @@ public final class DreamParams {
     /** 0: automatic (tiles of {@link #DEFAULT_TILE} above {@link #AUTO_TILE_PIXELS}); -1: never; else the tile size. */
     public int tile() { return tile; }
     public int tileMargin() { return tileMargin; }
+    public Normalize normalize() { return normalize; }
+    /** Levels of the Laplacian pyramid normalization of the gradient; 0 when off. */
+    public int lapLevels() { return lapLevels; }
+    /** Per-pixel gradient weights (1 channel, 0..1, any size: resized to each octave), or null. */
+    public PlanarImage mask() { return mask; }
+    /** Keep the input's chroma (YCbCr) and take only the luminance from the dream. */
+    public boolean originalColors() { return originalColors; }
+    /** Octaves whose shorter side would be below this are dropped (the image itself always dreams); 0: none dropped. */
+    public int minOctaveSide() { return minOctaveSide; }
+    /** Explicit octave sizes as longer sides in pixels, smallest first (may exceed the image); empty: octaves × scale. */
+    public List<Integer> octaveSides() { return octaveSides; }
+    public Wrap wrap() { return wrap; }
+    /** Channels whose means are maximized together (each a term of weight 1 per layer); empty when not set. */
+    public List<Integer> channels() { return channels; }
+    public ChannelPick channelPick() { return channelPick; }
+    public DreamParams withChannels(List<Integer> v) {
+        for (int c : v) require(c >= 0, "channels must be 0 or more, got " + c);
+        DreamParams p = copy(); p.channels = List.copyOf(v); return p;
+    }
+    public DreamParams withChannelPick(ChannelPick v) { DreamParams p = copy(); p.channelPick = v; return p; }
+    public DreamParams withWrap(Wrap v) { DreamParams p = copy(); p.wrap = java.util.Objects.requireNonNull(v); return p; }
 
     public DreamParams withLayers(List<Layer> v) {
         if (v.isEmpty()) throw new IllegalArgumentException("at least one layer is needed");
@@ -79,6 +141,23 @@ public final class DreamParams {
     public DreamParams withSeed(long v) { DreamParams p = copy(); p.seed = v; return p; }
     public DreamParams withTile(int v) { require(v >= -1, "tile must be a size in pixels, 0 (automatic) or -1 (never), got " + v); DreamParams p = copy(); p.tile = v; return p; }
     public DreamParams withTileMargin(int v) { require(v >= 0, "tile margin must be 0 or more, got " + v); DreamParams p = copy(); p.tileMargin = v; return p; }
+
+    public DreamParams withNormalize(Normalize v) { DreamParams p = copy(); p.normalize = java.util.Objects.requireNonNull(v); return p; }
+    public DreamParams withLapLevels(int v) { require(v >= 0 && v <= 12, "Laplacian levels must be 0 (off) to 12, got " + v); DreamParams p = copy(); p.lapLevels = v; return p; }
+    /** The mask as 1-channel weights 0..1 (black 0 stays, white 1 dreams); null for none. */
+    public DreamParams withMask(PlanarImage v) {
+        require(v == null || v.channels() == 1, "the mask must have one channel, got " + (v == null ? 0 : v.channels()));
+        DreamParams p = copy(); p.mask = v; return p;
+    }
+    public DreamParams withOriginalColors(boolean v) { DreamParams p = copy(); p.originalColors = v; return p; }
+    public DreamParams withMinOctaveSide(int v) { require(v >= 0, "minimum octave side must be 0 or more, got " + v); DreamParams p = copy(); p.minOctaveSide = v; return p; }
+    public DreamParams withOctaveSides(List<Integer> v) {
+        for (int i = 0; i < v.size(); i++) {
+            require(v.get(i) >= 1, "octave sizes must be positive pixel counts, got " + v.get(i));
+            require(i == 0 || v.get(i) > v.get(i - 1), "octave sizes must grow from the first to the last, got " + v);
+        }
+        DreamParams p = copy(); p.octaveSides = List.copyOf(v); return p;
+    }
 
     /** The tile size used for an octave of this size: 0 means untiled. */
     public int tileFor(int height, int width) {

@@ -41,6 +41,47 @@ public final class Resize {
     }
 
     /**
+     * Bilinear resampling of a periodic image: with wrapX the left and right edges are neighbours
+     * (a 360° panorama), with wrapY also the top and bottom (a tileable texture). No box prefilter:
+     * meant for octave ratios below 2.
+     */
+    public static PlanarImage bilinear(PlanarImage src, int newHeight, int newWidth, boolean wrapX, boolean wrapY) {
+        if (!wrapX && !wrapY) return bilinear(src, newHeight, newWidth);
+        if (newHeight == src.height() && newWidth == src.width()) return src.copy();
+        int sh = src.height(), sw = src.width();
+        PlanarImage dst = new PlanarImage(src.channels(), newHeight, newWidth);
+        double sy = (double) sh / newHeight, sx = (double) sw / newWidth;
+        int[] x0 = new int[newWidth], x1 = new int[newWidth];
+        float[] fx = new float[newWidth];
+        for (int x = 0; x < newWidth; x++) {
+            double p = (x + 0.5) * sx - 0.5;
+            if (!wrapX) p = Math.min(Math.max(p, 0), sw - 1);
+            int f = (int) Math.floor(p);
+            fx[x] = (float) (p - f);
+            x0[x] = wrapX ? Math.floorMod(f, sw) : f;
+            x1[x] = wrapX ? Math.floorMod(f + 1, sw) : Math.min(f + 1, sw - 1);
+        }
+        float[] in = src.data(), out = dst.data();
+        for (int c = 0; c < src.channels(); c++) {
+            int inPlane = c * sh * sw, outPlane = c * newHeight * newWidth;
+            for (int y = 0; y < newHeight; y++) {
+                double p = (y + 0.5) * sy - 0.5;
+                if (!wrapY) p = Math.min(Math.max(p, 0), sh - 1);
+                int f = (int) Math.floor(p);
+                float fy = (float) (p - f);
+                int y0 = wrapY ? Math.floorMod(f, sh) : f, y1 = wrapY ? Math.floorMod(f + 1, sh) : Math.min(f + 1, sh - 1);
+                int r0 = inPlane + y0 * sw, r1 = inPlane + y1 * sw, o = outPlane + y * newWidth;
+                for (int x = 0; x < newWidth; x++) {
+                    float top = in[r0 + x0[x]] + (in[r0 + x1[x]] - in[r0 + x0[x]]) * fx[x];
+                    float bot = in[r1 + x0[x]] + (in[r1 + x1[x]] - in[r1 + x0[x]]) * fx[x];
+                    out[o + x] = top + (bot - top) * fy;
+                }
+            }
+        }
+        return dst;
+    }
+
+    /**
      * Zooms into the centre by factor (&gt; 1 enlarges), keeping the size: the frame-to-frame step of
      * the notebook's zoom animation. Bilinear, edges clamped.
      */

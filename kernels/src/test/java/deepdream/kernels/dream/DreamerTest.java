@@ -124,6 +124,23 @@ class DreamerTest {
     }
 
     @Test
+    void octavesBelowTheMinimumSideAreDroppedAndExplicitSidesKeepTheAspect() {
+        Dreamer.OctavePlan plan = Dreamer.octavePlan(512, 773, DreamParams.defaults().withMinOctaveSide(224));
+        assertEquals(1, plan.dropped(), "186 px < 224 px");
+        assertEquals(3, plan.sizes().size());
+        assertArrayEquals(new int[] {261, 394}, plan.sizes().get(2));
+        Dreamer.OctavePlan tiny = Dreamer.octavePlan(100, 150, DreamParams.defaults().withMinOctaveSide(224));
+        assertEquals(1, tiny.sizes().size(), "the image itself always dreams");
+        assertArrayEquals(new int[] {100, 150}, tiny.sizes().get(0));
+        List<int[]> explicit = Dreamer.octaveSizes(512, 773, DreamParams.defaults().withOctaveSides(List.of(400, 773, 1100)));
+        assertEquals(3, explicit.size());
+        assertArrayEquals(new int[] {729, 1100}, explicit.get(0), "above the image, largest first");
+        assertArrayEquals(new int[] {512, 773}, explicit.get(1));
+        assertArrayEquals(new int[] {265, 400}, explicit.get(2));
+        assertThrows(IllegalArgumentException.class, () -> DreamParams.defaults().withOctaveSides(List.of(400, 300)));
+    }
+
+    @Test
     void dreamRunsOctavesSmallestFirstWithEveryIteration() {
         try (Backend b = new CpuBackend(2); Net net = Net.build(GoogLeNetFixture.upTo4c(1), b)) {
             List<String> events = new ArrayList<>();
