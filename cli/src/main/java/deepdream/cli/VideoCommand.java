@@ -101,12 +101,15 @@ public final class VideoCommand implements Runnable {
             int total = source.frameCount(), last = to != null ? (total > 0 ? Math.min(to, total) : to) : total;
             if (total > 0 && from > total) throw new UserException("--from " + from + " is past the end of " + input + " (" + total + " frames)");
             long usedSeed = seed(framesDir);
-            DreamParams params = dream.params(usedSeed, imageLimit.maxPixels);
+            NetDef def = model.loadNet();
+            DreamParams params = dream.forModel(dream.params(usedSeed, imageLimit.maxPixels), def);
+            if (params.channelPick() != null)
+                throw new UserException("--channels " + dream.channels + " picks the channels of one photo; for a video give them as a list "
+                        + "('deepdream channels FRAME.png --layer L' ranks the channels of a frame)");
             VideoDreamer.Settings settings = independent ? VideoDreamer.Settings.independent(params)
                     : new VideoDreamer.Settings(params, params.withIterations(laterIterations)
                     .withOctaves(Math.min(laterOctaves, params.octaves())), blend, false);
             String settingsLine = settingsLine(settings);
-            NetDef def = model.loadNet();
             try (Backend b = backend.create(); Net net = Net.build(def, b)) {
                 if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", reading " + input + " (" + source.width() + "x" + source.height()
                         + ", " + (total > 0 ? total + " frames" : "frame count unknown") + ", " + source.frameRate() + " fps)");

@@ -223,7 +223,7 @@ public final class DreamServer implements AutoCloseable {
             request = DreamRequest.parse(json, ctx.formParam("params"), settings.maxSide());
             checkLayers(request);
             input = photo != null ? request.options.fitToMaxSize(photo, null) : request.clouds();
-            params = request.params(request.options.seedOrRandom(), guideFile, settings.maxPixels());   // reads the guide (shrunk for matching)
+            params = request.options.forModel(request.params(request.options.seedOrRandom(), guideFile, settings.maxPixels()), net.def());   // reads the guide (shrunk for matching)
         } finally {
             if (guideFile != null) Files.deleteIfExists(guideFile);
         }
