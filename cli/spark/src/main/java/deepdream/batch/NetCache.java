@@ -1,0 +1,54 @@
+package deepdream.batch;
+
+import deepdream.engine.Backend;
+import deepdream.engine.dream.Dreamer;
+import deepdream.engine.model.Net;
+import deepdream.engine.model.NetDef;
+
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The nets of this JVM, kept for its lifetime: an executor parses the weights once and builds one net
+ * per task slot that runs at the same time (a net's buffers belong to one dream at a time), then every
+ * later task and file reuses them. Keyed by model, weights and backend, so two batches with different
+ * models in one JVM do not mix.
+ */
+public final class NetCache {
+    private NetCache() {}
+
+    private static final Map<String, NetDef> DEFS = new ConcurrentHashMap<>();
+    private static final Map<String, Deque<Dreamer>> IDLE = new ConcurrentHashMap<>();
+    private static final AtomicInteger BUILT = new AtomicInteger();
+
+    /** A dreamer lent to one task; closing it gives it back for the next task. */
+    public static final class Lease implements AutoCloseable {
+        private final String key;
+        public final Dreamer dreamer;
+
+        private Lease(String key, Dreamer dreamer) { this.key = key; this.dreamer = dreamer; }
+
+        @Override public void close() { IDLE.get(key).push(dreamer); }
+    }
+
+    public static Lease borrow(DreamSettings s, int threads) {
+        String defKey = (s.model.model == null ? "bundled" : s.model.model.toAbsolutePath().toString()) + "|" + s.model.weightsPath().toAbsolutePath();
+        String key = defKey + "|" + s.backend.name() + "|" + threads + "|" + s.backend.device;
+        Deque<Dreamer> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+        Dreamer d = idle.poll();
+        if (d == null) {
+            NetDef def = DEFS.computeIfAbsent(defKey, k -> s.model.loadNet());
+            s.backend.threads = threads;
+            Backend backend = s.backend.create();
+            d = new Dreamer(Net.build(def, backend));   // never closed: it lives as long as the executor
+            BUILT.incrementAndGet();
+        }
+        return new Lease(key, d);
+    }
+
+    /** How many nets this JVM has built so far. */
+    public static int built() { return BUILT.get(); }
+}
