@@ -16,11 +16,13 @@ final class BatchFixtures {
     private BatchFixtures() {}
 
     /** The tiny net's prototxt and weights in {@code dir}, and the options that dream with it. */
-    static List<String> tinyNet(Path dir) throws IOException {
+    static List<String> tinyNet(Path dir) throws IOException { return tinyNet(dir, "reference"); }
+
+    static List<String> tinyNet(Path dir, String backend) throws IOException {
         Path prototxt = dir.resolve("tiny.prototxt"), weights = dir.resolve("tiny.caffemodel");
         Files.writeString(prototxt, TinyNets.deployText());
         Files.write(weights, TinyNets.snapshotV1(TinyNets.randomWeights(3)).toByteArray());
-        return List.of("--model", prototxt.toString(), "--weights", weights.toString(), "--backend", "reference", "--layer", "cat");
+        return List.of("--model", prototxt.toString(), "--weights", weights.toString(), "--backend", backend, "--layer", "cat");
     }
 
     /** Smooth colour fields with noise, different for each seed (a dream of a flat image says little). */

@@ -81,6 +81,16 @@ final class LocalSparkCluster implements AutoCloseable {
         }
     }
 
+    /** Tasks the executors of worker i have finished (their INFO log in the worker's work folder). */
+    int tasksFinishedOnWorker(int i) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("work" + i))) {
+            return files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .mapToInt(f -> { try { return count(Files.readString(f), "Finished task"); } catch (IOException e) { return 0; } }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     Path sparkHome() { return sparkHome; }
 
     static int count(String text, String what) {

@@ -47,7 +47,7 @@ class StandaloneClusterIT {
         dir = tmp;
         in = Files.createDirectories(dir.resolve("in"));
         BatchFixtures.photos(in, FILES, 64);
-        tiny = BatchFixtures.tinyNet(dir);
+        tiny = BatchFixtures.tinyNet(dir, "cpu");   // the Vector API backend: executors need its module flag
         localOut = dir.resolve("local");
         Process local = driver(localOut, "--master", "local[2]", "--seed", "7");
         assertTrue(local.waitFor(150, TimeUnit.SECONDS), "the local batch finished in time");
@@ -123,7 +123,8 @@ class StandaloneClusterIT {
         try (LocalSparkCluster cluster = new LocalSparkCluster(Files.createDirectories(dir.resolve("cluster-jvms")), 2)) {
             phase("cluster up: " + cluster.masterUrl + " with 2 workers");
             Process driver = driver(out, "--master", cluster.masterUrl, "--seed", "7");
-            LocalSparkCluster.await(() -> outputs(out).size() >= 3 || !driver.isAlive(), Duration.ofSeconds(150), "the first outputs");
+            // Kill worker 0 once its executor has dreamed (so both take part) and while files remain.
+            LocalSparkCluster.await(() -> cluster.tasksFinishedOnWorker(0) >= 1 || !driver.isAlive(), Duration.ofSeconds(150), "worker 0's first file");
             int atKill = outputs(out).size();
             assertTrue(driver.isAlive() && atKill < FILES, "the worker is killed mid-job (" + atKill + " of " + FILES + " done)\n" + log(out));
             cluster.killWorker(0);
