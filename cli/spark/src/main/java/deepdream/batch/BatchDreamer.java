@@ -54,17 +54,17 @@ public final class BatchDreamer {
                 Map<String, String> meta = metadata(s, params.withSeed(seed), item, out);
                 FileResult r;
                 if (finished(out, meta)) {
-                    r = result(item, FileResult.SKIPPED, t0, seed, null, 0, 0);
+                    r = result(s, threads, item, FileResult.SKIPPED, t0, seed, null, 0, 0);
                 } else {
                     try {
                         if (lease == null) lease = NetCache.borrow(s, threads);   // not before a file needs it: a resumed batch loads nothing
                         PlanarImage dreamt = dreamOne(s, lease, params.withSeed(seed), item);
                         ImageWriter.write(out, dreamt, meta);
-                        r = result(item, FileResult.DONE, t0, seed, null, dreamt.width(), dreamt.height());
+                        r = result(s, threads, item, FileResult.DONE, t0, seed, null, dreamt.width(), dreamt.height());
                     } catch (UserException | IllegalArgumentException | IOException e) {
-                        r = result(item, FileResult.FAILED, t0, seed, e.getMessage(), 0, 0);
+                        r = result(s, threads, item, FileResult.FAILED, t0, seed, e.getMessage(), 0, 0);
                     } catch (OutOfMemoryError e) {
-                        r = result(item, FileResult.FAILED, t0, seed, "out of memory: use --max-size, --tile, or give the executors more memory", 0, 0);
+                        r = result(s, threads, item, FileResult.FAILED, t0, seed, "out of memory: use --max-size, --tile, or give the executors more memory", 0, 0);
                     }
                 }
                 results.add(r);
@@ -131,7 +131,7 @@ public final class BatchDreamer {
 
     private static final String EXECUTOR = ManagementFactory.getRuntimeMXBean().getName();
 
-    private static FileResult result(BatchItem item, String status, long t0, long seed, String error, int w, int h) {
-        return new FileResult(item.relative(), item.output(), status, (System.nanoTime() - t0) / 1e9, seed, error, w, h, EXECUTOR, NetCache.built());
+    private static FileResult result(DreamSettings s, int threads, BatchItem item, String status, long t0, long seed, String error, int w, int h) {
+        return new FileResult(item.relative(), item.output(), status, (System.nanoTime() - t0) / 1e9, seed, error, w, h, EXECUTOR, NetCache.built(s, threads));
     }
 }

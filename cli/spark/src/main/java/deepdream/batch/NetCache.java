@@ -23,6 +23,7 @@ public final class NetCache {
     private static final Map<String, NetDef> DEFS = new ConcurrentHashMap<>();
     private static final Map<String, Deque<Dreamer>> IDLE = new ConcurrentHashMap<>();
     private static final AtomicInteger BUILT = new AtomicInteger();
+    private static final Map<String, AtomicInteger> BUILT_PER_KEY = new ConcurrentHashMap<>();
 
     /** A dreamer lent to one task; closing it gives it back for the next task. */
     public static final class Lease implements AutoCloseable {
@@ -35,8 +36,7 @@ public final class NetCache {
     }
 
     public static Lease borrow(DreamSettings s, int threads) {
-        String defKey = (s.model.model == null ? "bundled" : s.model.model.toAbsolutePath().toString()) + "|" + s.model.weightsPath().toAbsolutePath();
-        String key = defKey + "|" + s.backend.name() + "|" + threads + "|" + s.backend.device;
+        String defKey = defKey(s), key = key(s, threads);
         Deque<Dreamer> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
         Dreamer d = idle.poll();
         if (d == null) {
@@ -45,10 +45,25 @@ public final class NetCache {
             Backend backend = s.backend.create();
             d = new Dreamer(Net.build(def, backend));   // never closed: it lives as long as the executor
             BUILT.incrementAndGet();
+            BUILT_PER_KEY.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
         return new Lease(key, d);
     }
 
     /** How many nets this JVM has built so far. */
     public static int built() { return BUILT.get(); }
+
+    /** How many nets this JVM has built for these settings (other batches in the same JVM not counted). */
+    public static int built(DreamSettings s, int threads) {
+        AtomicInteger n = BUILT_PER_KEY.get(key(s, threads));
+        return n == null ? 0 : n.get();
+    }
+
+    private static String defKey(DreamSettings s) {
+        return (s.model.model == null ? "bundled" : s.model.model.toAbsolutePath().toString()) + "|" + s.model.weightsPath().toAbsolutePath();
+    }
+
+    private static String key(DreamSettings s, int threads) {
+        return defKey(s) + "|" + s.backend.name() + "|" + threads + "|" + s.backend.device;
+    }
 }
