@@ -85,6 +85,9 @@ public interface Backend extends AutoCloseable {
     /** dx = dy where x &gt; 0, else 0. dx may be dy. */
     void reluBackward(Tensor x, Tensor dy, Tensor dx);
 
+    /** y = a + b (same shape). y may be a or b (in place). */
+    void add(Tensor a, Tensor b, Tensor y);
+
     // ---- pooling, LRN, softmax ------------------------------------------------------------
 
     /** Caffe max/average pooling with ceil-mode output size (see {@link PoolSpec}). */

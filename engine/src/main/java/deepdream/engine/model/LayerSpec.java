@@ -137,6 +137,21 @@ public sealed interface LayerSpec {
         @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Concat(); }
     }
 
+    /** Element-wise sum of two inputs of one shape (ResNet's shortcut; Caffe's Eltwise SUM, ONNX Add). */
+    record Add() implements LayerSpec {
+        @Override public String type() { return "Add"; }
+        @Override public int inputs() { return 2; }
+
+        @Override
+        public int[] outputShape(List<int[]> constants, int[]... in) {
+            if (!java.util.Arrays.equals(in[0], in[1]))
+                throw new IllegalArgumentException("add inputs must have one shape, got " + Shapes.toString(in[0]) + " and " + Shapes.toString(in[1]));
+            return in[0].clone();
+        }
+
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Add(); }
+    }
+
     /** max(x, 0). */
     record Relu() implements LayerSpec {
         @Override public String type() { return "ReLU"; }

@@ -187,6 +187,14 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        BackendChecks.same("add", a, b);
+        BackendChecks.elementwise("add", a, y);
+        float[] ad = data(a), bd = data(b), yd = data(y);
+        chunks(a.size(), (from, to) -> VectorOps.add(ad, bd, yd, from, to));
+    }
+
+    @Override
     public void axpy(float a, Tensor x, Tensor y) {
         BackendChecks.elementwise("axpy", x, y);
         float[] xd = data(x), yd = data(y);

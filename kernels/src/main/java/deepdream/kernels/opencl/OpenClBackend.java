@@ -185,6 +185,13 @@ public final class OpenClBackend implements Backend {
         call.start(cl.reluBackward).buf(buf(x)).buf(buf(dy)).buf(buf(dx)).i(x.size()).run(round(x.size()));
     }
 
+    @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        BackendChecks.same("add", a, b);
+        BackendChecks.elementwise("add", a, y);
+        call.start(cl.add).buf(buf(a)).buf(buf(b)).buf(buf(y)).i(a.size()).run(round(a.size()));
+    }
+
     // ---- pooling, LRN, softmax ------------------------------------------------------------
 
     @Override

@@ -29,7 +29,7 @@ final class OpenClSession implements AutoCloseable {
     private final Programs programs;
     private boolean closed;
 
-    final cl_kernel fill, axpy, scale, relu, reluBackward, fillChannel, clampChannel, roll, copyChannels;
+    final cl_kernel fill, add, axpy, scale, relu, reluBackward, fillChannel, clampChannel, roll, copyChannels;
     final cl_kernel sumSquares, sumAbs, dot, sumChannel;
     final cl_kernel maxPool, avePool, maxPoolBackward, avePoolBackward;
     final cl_kernel lrn, lrnRatio, lrnBackward, softmax, softmaxBackward, innerProduct, innerProductBackward;
@@ -52,6 +52,7 @@ final class OpenClSession implements AutoCloseable {
         try {
             cl_program elementwise = programs.build("elementwise.cl", "");
             fill = programs.kernel(elementwise, "fill");
+            add = programs.kernel(elementwise, "add");
             axpy = programs.kernel(elementwise, "axpy");
             scale = programs.kernel(elementwise, "scale");
             relu = programs.kernel(elementwise, "relu");

@@ -134,6 +134,14 @@ public class ReferenceBackend extends HostBackend {
         for (int i = 0; i < xd.length; i++) dxd[i] = xd[i] > 0 ? dyd[i] : 0f;
     }
 
+    @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        BackendChecks.same("add", a, b);
+        BackendChecks.elementwise("add", a, y);
+        float[] ad = data(a), bd = data(b), yd = data(y);
+        for (int i = 0; i < ad.length; i++) yd[i] = ad[i] + bd[i];
+    }
+
     // ---- pooling ----------------------------------------------------------------------------
 
     /**

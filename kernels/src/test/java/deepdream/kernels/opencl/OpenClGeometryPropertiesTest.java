@@ -37,6 +37,17 @@ class OpenClGeometryPropertiesTest {
         Geometries.checkConv(REF, cl, n, cg, mg, h, w, s, seed, TOLERANCE);
     }
 
+    @Property(tries = 20)
+    void addMatchesReferenceInAndOutOfPlace(@ForAll @IntRange(min = 1, max = 3000) int size, @ForAll boolean inPlace, @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] a = deepdream.kernels.BackendComparison.gaussian(r, size, 1), b = deepdream.kernels.BackendComparison.gaussian(r, size, 1);
+        deepdream.kernels.BackendComparison.assertClose("add", REF, OpenClTestDevice.backend(), be -> {
+            deepdream.engine.Tensor ta = be.upload(a, size), tb = be.upload(b, size), y = inPlace ? ta : be.allocate(size);
+            be.add(ta, tb, y);
+            return y.toHost();
+        }, 0);
+    }
+
     @Property(tries = 40)
     void generalPoolingMatchesReference(
             @ForAll boolean max, @ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 4) int c,
