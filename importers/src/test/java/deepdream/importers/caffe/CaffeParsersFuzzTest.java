@@ -2,6 +2,7 @@ package deepdream.importers.caffe;
 
 import deepdream.engine.model.NetDef;
 import deepdream.importers.ModelFormatException;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +39,17 @@ class CaffeParsersFuzzTest {
         String text = kind == 4 ? hugeNumber(PROTOTXT, r) : new String(mutate(PROTOTXT.getBytes(StandardCharsets.UTF_8), r, kind), StandardCharsets.UTF_8);
         Statistics.label("outcome").collect(outcome(() -> CaffeImporter.load(text, CAFFEMODEL)));
         Statistics.label("architecture only").collect(outcome(() -> CaffeImporter.architecture(CaffeFiles.parsePrototxt(text, "fuzz"), "fuzz")));
+    }
+
+    /**
+     * A case the fuzzer found: a huge length prefix that makes protobuf-java's stream decoder throw
+     * ArrayIndexOutOfBoundsException instead of its own exception. Kept as an example because
+     * random tries hit it only now and then.
+     */
+    @Example
+    void aLengthThatBreaksProtobufsStreamDecoderIsAFormatError() {
+        byte[] bytes = mutate(CAFFEMODEL, new Random(234), 2);
+        assertEquals("format error", outcome(() -> CaffeImporter.load(PROTOTXT, bytes)));
     }
 
     /** "loaded" or "format error"; any other exception, or a slow parse, fails the property. */
