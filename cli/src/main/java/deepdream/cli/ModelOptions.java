@@ -1,12 +1,12 @@
 package deepdream.cli;
 
 import deepdream.engine.model.NetDef;
-import deepdream.importers.caffe.CaffeFiles;
 import deepdream.importers.caffe.CaffeImporter;
 import deepdream.importers.caffe.Labels;
-import deepdream.importers.caffe.ModelCatalog;
-import deepdream.importers.caffe.ModelFormatException;
-import deepdream.importers.caffe.ModelLocator;
+import deepdream.importers.ModelCatalog;
+import deepdream.importers.ModelFormatException;
+import deepdream.importers.ModelImporters;
+import deepdream.importers.ModelLocator;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * the bundled BVLC GoogLeNet with weights from $DEEPDREAM_WEIGHTS or the user cache.
  */
 public final class ModelOptions {
-    @Option(names = "--model", paramLabel = "PROTOTXT", description = "Caffe deploy prototxt (default: the bundled BVLC GoogLeNet).")
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model architecture, format by its name: a Caffe deploy .prototxt (default: the bundled BVLC GoogLeNet).")
     public Path model;
 
     @Option(names = "--weights", paramLabel = "CAFFEMODEL",
@@ -46,13 +46,12 @@ public final class ModelOptions {
     /** Architecture and weights. */
     public NetDef loadNet() {
         Path w = weightsPath();
-        return wrap(() -> model != null ? CaffeImporter.load(model, w) : CaffeImporter.loadDefault(w));
+        return wrap(() -> model != null ? ModelImporters.forFile(model).load(model, w) : CaffeImporter.loadDefault(w));
     }
 
     /** The architecture with zero weights: for listing blobs and shapes before any weights are downloaded. */
     public NetDef loadArchitecture() {
-        return wrap(() -> model != null ? CaffeImporter.architecture(CaffeFiles.readPrototxt(model), model.toString())
-                : CaffeImporter.defaultArchitectureDef());
+        return wrap(() -> model != null ? ModelImporters.forFile(model).architecture(model) : CaffeImporter.defaultArchitectureDef());
     }
 
     /** The labels, or null when there are none (classes are then shown by index). */

@@ -1,8 +1,8 @@
 package deepdream.cli;
 
 import deepdream.cli.io.AtomicFiles;
-import deepdream.importers.caffe.ModelCatalog;
-import deepdream.importers.caffe.ModelLocator;
+import deepdream.importers.ModelCatalog;
+import deepdream.importers.ModelLocator;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -40,6 +40,13 @@ public interface Backend extends AutoCloseable {
     /** Copies host data (NCHW order, length = product of shape) into a new tensor. */
     Tensor upload(float[] data, int... shape);
 
+    /**
+     * An immutable tensor holding a copy of host data: a net's weights and biases. Every write to it
+     * (fill, copy, axpy, set, ... or as an op's output) throws, so a backend may cache what it derives
+     * from a constant (the cpu backend's packed weights) for the constant's whole life.
+     */
+    Tensor constant(float[] data, int... shape);
+
     /** Copies the tensor's data to a new host array. */
     float[] download(Tensor t);
 
@@ -77,6 +84,9 @@ public interface Backend extends AutoCloseable {
 
     /** dx = dy where x &gt; 0, else 0. dx may be dy. */
     void reluBackward(Tensor x, Tensor dy, Tensor dx);
+
+    /** y = a + b (same shape). y may be a or b (in place). */
+    void add(Tensor a, Tensor b, Tensor y);
 
     // ---- pooling, LRN, softmax ------------------------------------------------------------
 

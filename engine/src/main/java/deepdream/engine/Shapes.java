@@ -34,6 +34,4 @@ public final class Shapes {
         if (!t.hasShape(expected))
             throw new IllegalArgumentException(what + ": expected shape " + toString(expected) + ", got " + toString(t.shape()));
     }
-
-    public static int[] nchw(int n, int c, int h, int w) { return new int[] {n, c, h, w}; }
 }

@@ -14,15 +14,26 @@ public final class Tensor {
     private final Backend backend;
     private final int[] shape;
     private final int size;
+    private final boolean constant;
     private Object storage;
 
     /** For backends only: wraps storage the backend allocated. */
-    public Tensor(Backend backend, int[] shape, Object storage) {
+    public Tensor(Backend backend, int[] shape, Object storage) { this(backend, shape, storage, false); }
+
+    /** For backends only: wraps storage the backend allocated; a constant is never written after its upload. */
+    public Tensor(Backend backend, int[] shape, Object storage, boolean constant) {
         this.backend = backend;
         this.shape = shape.clone();
         this.size = Shapes.size(shape);
         this.storage = storage;
+        this.constant = constant;
     }
+
+    /**
+     * Whether this is a constant (weights, see {@link Backend#constant}): backends refuse to write
+     * it, so what they derive from it (packed copies) can be cached for its whole life.
+     */
+    public boolean isConstant() { return constant; }
 
     public Backend backend() { return backend; }
     public int[] shape() { return shape.clone(); }

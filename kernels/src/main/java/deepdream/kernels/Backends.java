@@ -11,10 +11,10 @@ import java.util.List;
 public final class Backends {
     private Backends() {}
 
-    /** Known backend names, in the order shown to users. */
     /** The backend used when the user names none: the fast multi-threaded host backend. */
     public static final String DEFAULT = "cpu";
 
+    /** Known backend names, in the order shown to users. */
     public static final List<String> NAMES = List.of("cpu", "reference", "opencl", "auto");
 
     /** A backend and a line saying how it was chosen (for "auto"), which the CLI can print; note is null otherwise. */

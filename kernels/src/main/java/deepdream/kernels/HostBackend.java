@@ -60,13 +60,22 @@ public abstract class HostBackend implements Backend {
         return t;
     }
 
+    /** A constant gets its own array, never one from the pool: nothing else may ever share it. */
+    @Override
+    public Tensor constant(float[] host, int... shape) {
+        int n = Shapes.size(shape);
+        if (host.length != n)
+            throw new IllegalArgumentException("constant: " + host.length + " values for shape " + Shapes.toString(shape) + " (needs " + n + ")");
+        return new Tensor(this, shape, host.clone(), true);
+    }
+
     @Override
     public float[] download(Tensor t) { return data(t).clone(); }
 
     @Override
     public void recycle(Tensor t) {
         if (t.backend() != this) throw new IllegalArgumentException("recycle: " + t + " belongs to another backend");
-        give(data(t));
+        if (!t.isConstant()) give(data(t));   // constants' arrays are not recycled: a constant is immutable to its end
     }
 
     @Override

@@ -38,6 +38,30 @@ public final class BackendComparison {
         return err;
     }
 
+    /** The default bound: float32 kernels against the double-accumulating reference. */
+    public static final double TOLERANCE = 1e-4;
+
+    /** Fails with the worst element when the relative error of actual exceeds tol; returns the error. */
+    public static double assertCloseTo(String what, float[] actual, float[] expected, double tol) {
+        if (actual.length != expected.length)
+            throw new AssertionError(what + ": " + actual.length + " values, the reference " + expected.length);
+        double err = relativeError(expected, actual);
+        if (!(err <= tol)) {
+            int worst = worstIndex(expected, actual);
+            throw new AssertionError(String.format("%s: relative error %.3g > %.1g (max |ref| %.4g); worst at flat index %d: got %s, reference %s",
+                    what, err, tol, maxAbs(expected), worst, actual[worst], expected[worst]));
+        }
+        return err;
+    }
+
+    /** Compares two tensors (any backends) by downloading both. */
+    public static double assertCloseTo(String what, Tensor actual, Tensor expected, double tol) {
+        if (!java.util.Arrays.equals(actual.shape(), expected.shape()))
+            throw new AssertionError(what + ": shape " + deepdream.engine.Shapes.toString(actual.shape()) + " differs from the reference's "
+                    + deepdream.engine.Shapes.toString(expected.shape()));
+        return assertCloseTo(what, actual.toHost(), expected.toHost(), tol);
+    }
+
     public static double relativeError(float[] expected, float[] actual) {
         double diff = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -67,6 +91,20 @@ public final class BackendComparison {
     public static float[] gaussian(Random r, int n, double sd) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * sd);
+        return a;
+    }
+
+    /** Uniform values in [-1, 1). */
+    public static float[] uniform(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    /** Values from {-levels/2 .. levels/2}/levels: many exact ties (max-pool's first-maximum rule) at unit scale. */
+    public static float[] ties(Random r, int n, int levels) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (r.nextInt(levels + 1) - levels / 2) / (float) levels;
         return a;
     }
 

@@ -6,6 +6,7 @@ import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
 import deepdream.engine.Tensor;
@@ -83,19 +84,18 @@ public final class GoogLeNetFixture {
             double std = Math.sqrt(2.0 / fanIn);
             for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * std);
             for (int i = 0; i < out; i++) bias[i] = (float) (random.nextGaussian() * 0.1);
-            layers.add(new LayerDef(name, LayerDef.Kind.CONVOLUTION, List.of(bottom), name, s,
-                    List.of(new HostBlob(new int[] {out, in, s.kernelH(), s.kernelW()}, w), new HostBlob(new int[] {out}, bias))));
-            layers.add(new LayerDef(reluName, LayerDef.Kind.RELU, List.of(name), name, null, List.of()));
+            layers.add(new LayerDef(name, new LayerSpec.Convolution(s), List.of(bottom), name, List.of(new HostBlob(new int[] {out, in, s.kernelH(), s.kernelW()}, w), new HostBlob(new int[] {out}, bias))));
+            layers.add(new LayerDef(reluName, new LayerSpec.Relu(), List.of(name), name));
             return name;
         }
 
         String pool(String name, String bottom, PoolSpec s) {
-            layers.add(new LayerDef(name, LayerDef.Kind.POOLING, List.of(bottom), name, s, List.of()));
+            layers.add(new LayerDef(name, new LayerSpec.Pooling(s), List.of(bottom), name));
             return name;
         }
 
         String lrn(String name, String bottom) {
-            layers.add(new LayerDef(name, LayerDef.Kind.LRN, List.of(bottom), name, LrnSpec.caffe(5, 1e-4f, 0.75f), List.of()));
+            layers.add(new LayerDef(name, new LayerSpec.Lrn(LrnSpec.caffe(5, 1e-4f, 0.75f)), List.of(bottom), name));
             return name;
         }
 
@@ -109,7 +109,7 @@ public final class GoogLeNetFixture {
             pool(p + "/pool", bottom, PoolSpec.max(3, 1, 1));
             String d = conv(p + "/pool_proj", p + "/pool", in, proj, ConvSpec.square(1, 1, 0), p + "/relu_pool_proj");
             String out = p + "/output";
-            layers.add(new LayerDef(out, LayerDef.Kind.CONCAT, List.of(a, b, c, d), out, null, List.of()));
+            layers.add(new LayerDef(out, new LayerSpec.Concat(), List.of(a, b, c, d), out));
             return out;
         }
     }

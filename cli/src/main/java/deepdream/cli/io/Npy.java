@@ -45,6 +45,7 @@ public final class Npy {
         if (bytes.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, 6), MAGIC))
             throw new UserException(source + " is not a .npy file (no NumPy magic header)");
         int major = bytes[6];
+        if (major >= 2 && bytes.length < 12) throw new UserException(source + " is truncated (header)");
         buf.position(8);
         long headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort()) : Integer.toUnsignedLong(buf.getInt());
         if (major < 1 || major > 3) throw new UserException(source + ": unsupported .npy version " + major);
@@ -57,7 +58,11 @@ public final class Npy {
             throw new UserException(source + " is stored in Fortran order; save it in C order (numpy.ascontiguousarray)");
         int[] shape = parseShape(field(header, "shape", source), source);
         long count = 1;
-        for (int d : shape) count *= d;
+        for (int d : shape) {
+            if (d < 0) throw new UserException(source + ": negative dimension in shape " + shapeString(shape));
+            // Stop multiplying once the count exceeds what the file can hold: no overflow, no huge allocation.
+            count = Math.min(count * d, (long) bytes.length + 1);
+        }
         ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         String type = descr.replaceFirst("^[<>=|]", "");
         int width = switch (type) {

@@ -16,7 +16,7 @@ class DreamRealWeightsTest {
     @Test
     void sameCommandTwiceGivesIdenticalFiles(@TempDir Path dir) throws Exception {
         Path weights = RealWeights.weightsOrSkip();
-        Path eagle = RealWeights.repoRoot().resolve("../shared/images/eagle.jpg").normalize();
+        Path eagle = RealWeights.sharedFileOrSkip("images/eagle.jpg");
         Path out = dir.resolve("eagle-dream.png");
         String[] args = {"dream", eagle.toString(), "-o", out.toString(), "--weights", weights.toString(), "--seed", "1",
                 "--max-size", "200", "--octaves", "2", "--iterations", "3"};
@@ -37,7 +37,7 @@ class DreamRealWeightsTest {
     @Test
     void theThreadCountDoesNotChangeTheFile(@TempDir Path dir) throws Exception {
         Path weights = RealWeights.weightsOrSkip();
-        Path eagle = RealWeights.repoRoot().resolve("../shared/images/eagle.jpg").normalize();
+        Path eagle = RealWeights.sharedFileOrSkip("images/eagle.jpg");
         String[] common = {"dream", eagle.toString(), "--weights", weights.toString(), "--seed", "4",
                 "--max-size", "240", "--octaves", "2", "--iterations", "3"};
         Path one = dir.resolve("one.png"), two = dir.resolve("two.png");

@@ -59,7 +59,7 @@ class TilingRealWeightsTest {
     void defaultMarginKeepsTheTiledGradientCloseToTheWholeOne() {
         Path weights = RealWeights.weightsOrSkip();
         NetDef def = CaffeImporter.loadDefault(weights);
-        PlanarImage photo = ImageFiles.read(RealWeights.repoRoot().resolve("../shared/images/eagle.jpg").normalize(), Long.MAX_VALUE);
+        PlanarImage photo = ImageFiles.read(RealWeights.sharedFileOrSkip("images/eagle.jpg"), Long.MAX_VALUE);
         PlanarImage img = Preprocess.toNet(Resize.bilinear(photo, 424, 640), def.meanBgr());
         String margins = System.getProperty("tiling.margins", "0," + DreamParams.DEFAULT_TILE_MARGIN);
         try (Backend b = Backends.create("cpu"); Net net = Net.build(def, b)) {

@@ -4,6 +4,7 @@ import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.NetDef;
 
 import java.util.ArrayList;
@@ -93,34 +94,35 @@ final class DoubleForward {
         Rect r = rects.get(l.bottoms().get(0));
         for (String b : l.bottoms()) r = r.union(rects.get(b));
         Blob x = in.get(0);
-        switch (l.kind()) {
-            case CONVOLUTION -> {
-                ConvSpec s = (ConvSpec) l.spec();
+        LayerSpec spec = l.spec();
+        {
+            if (spec instanceof LayerSpec.Convolution conv) {
+                ConvSpec s = conv.geometry();
                 if (s.groups() != 1) throw new IllegalArgumentException("grouped convolution in " + l.name());
                 int oh = s.outH(x.h), ow = s.outW(x.w);
-                Rect o = window(r, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), oh, ow);
+                Rect o = window(r, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padTop(), s.padLeft(), oh, ow);
                 rects.put(l.top(), o);
                 return conv(x, s, l.blobs().get(0).data(), l.blobs().size() > 1 ? l.blobs().get(1).data() : null, oh, ow, o, baseOutput);
             }
-            case POOLING -> {
-                PoolSpec s = (PoolSpec) l.spec();
+            if (spec instanceof LayerSpec.Pooling pool) {
+                PoolSpec s = pool.geometry();
                 if (s.method() != PoolSpec.Method.MAX) throw new IllegalArgumentException("average pooling in " + l.name());
                 int oh = s.outH(x.h), ow = s.outW(x.w);
-                Rect o = window(r, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), oh, ow);
+                Rect o = window(r, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padTop(), s.padLeft(), oh, ow);
                 rects.put(l.top(), o);
                 return maxPool(x, s, oh, ow, o, baseOutput);
             }
-            case RELU -> {
+            if (spec instanceof LayerSpec.Relu) {
                 rects.put(l.top(), r);
                 double[] y = x.v.clone();
                 for (int i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
                 return new Blob(x.c, x.h, x.w, y);
             }
-            case LRN -> {
+            if (spec instanceof LayerSpec.Lrn lrn) {
                 rects.put(l.top(), r);
-                return lrn(x, (LrnSpec) l.spec(), clip(r, x.h, x.w), baseOutput);
+                return lrn(x, lrn.params(), clip(r, x.h, x.w), baseOutput);
             }
-            case CONCAT -> {
+            if (spec instanceof LayerSpec.Concat) {
                 rects.put(l.top(), r);
                 int c = in.stream().mapToInt(Blob::c).sum(), off = 0;
                 double[] y = new double[c * x.h * x.w];
@@ -130,11 +132,11 @@ final class DoubleForward {
                 }
                 return new Blob(c, x.h, x.w, y);
             }
-            case DROPOUT -> {
+            if (spec instanceof LayerSpec.Dropout) {
                 rects.put(l.top(), r);
                 return x;
             }
-            default -> throw new IllegalArgumentException("DoubleForward does not do " + l.kind() + " (layer " + l.name() + ")");
+            throw new IllegalArgumentException("DoubleForward does not do " + spec.type() + " (layer " + l.name() + ")");
         }
     }
 
@@ -161,12 +163,12 @@ final class DoubleForward {
                     for (int kx = 0; kx < kw; kx++) {
                         double wv = weight[((out * x.c + c) * kh + ky) * kw + kx];
                         // output columns whose input column ox·sw − pw + kx lies inside the input
-                        int oxLo = Math.max(o.x0, Math.floorDiv(s.padW() - kx + sw - 1, sw));
-                        int oxHi = Math.min(o.x1, Math.floorDiv(x.w - 1 + s.padW() - kx, sw));
+                        int oxLo = Math.max(o.x0, Math.floorDiv(s.padLeft() - kx + sw - 1, sw));
+                        int oxHi = Math.min(o.x1, Math.floorDiv(x.w - 1 + s.padLeft() - kx, sw));
                         for (int oy = o.y0; oy <= o.y1; oy++) {
-                            int iy = oy * sh - s.padH() + ky;
+                            int iy = oy * sh - s.padTop() + ky;
                             if (iy < 0 || iy >= x.h) continue;
-                            int xRow = (c * x.h + iy) * x.w - s.padW() + kx, aRow = (oy - o.y0) * rw - o.x0;
+                            int xRow = (c * x.h + iy) * x.w - s.padLeft() + kx, aRow = (oy - o.y0) * rw - o.x0;
                             for (int ox = oxLo; ox <= oxHi; ox++) acc[aRow + ox] += wv * x.v[xRow + ox * sw];
                         }
                     }
@@ -182,7 +184,7 @@ final class DoubleForward {
         for (int c = 0; c < x.c; c++)
             for (int oy = o.y0; oy <= o.y1; oy++)
                 for (int ox = o.x0; ox <= o.x1; ox++) {
-                    int y0 = oy * s.strideH() - s.padH(), x0 = ox * s.strideW() - s.padW();
+                    int y0 = oy * s.strideH() - s.padTop(), x0 = ox * s.strideW() - s.padLeft();
                     double m = Double.NEGATIVE_INFINITY;
                     for (int iy = Math.max(0, y0); iy < Math.min(x.h, y0 + s.kernelH()); iy++)
                         for (int ix = Math.max(0, x0); ix < Math.min(x.w, x0 + s.kernelW()); ix++)

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Tiling: the image is cut into a grid of tiles; each tile is run through the net with a margin
  * of surrounding pixels, and only the gradient of its centre is kept. Positionwise objectives (sums
  * over positions, like 0.5·Σa²) are then recovered exactly except for the receptive-field
- * contributions that cross the margin; the margin makes those small (measured in DreamTilingTest).
+ * contributions that cross the margin; the margin makes those small (measured in TilingRealWeightsTest).
  * Tile corners sit on multiples of {@link #ALIGN} pixels, GoogLeNet's largest stride, so a tile's
  * activations fall on the same grid as the whole image's.
  */

@@ -1,22 +1,11 @@
 package deepdream.engine.model;
 
 import deepdream.engine.Backend;
-import deepdream.engine.ConvSpec;
-import deepdream.engine.LrnSpec;
-import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
 import deepdream.engine.autograd.Tape;
 import deepdream.engine.autograd.Var;
-import deepdream.engine.ops.Concat;
-import deepdream.engine.ops.Conv2d;
-import deepdream.engine.ops.Dropout;
-import deepdream.engine.ops.InnerProduct;
-import deepdream.engine.ops.Lrn;
 import deepdream.engine.ops.Op;
-import deepdream.engine.ops.Pool;
-import deepdream.engine.ops.Relu;
-import deepdream.engine.ops.Softmax;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A network on one backend: weights uploaded once at build time, shapes inferred per input size at
+ * A network on one backend: weights uploaded once at build time as constants, shapes inferred per input size at
  * run time, so the same net runs at every octave size. Blob names resolve like Caffe's: an in-place
  * layer (top == bottom) rebinds the name to its output, so "conv1/7x7_s2" means the value after its ReLU.
  */
@@ -48,6 +37,10 @@ public final class Net implements AutoCloseable {
         finalProducer.put(def.inputBlob(), -1);
         for (int i = 0; i < def.layers().size(); i++) {
             LayerDef l = def.layers().get(i);
+            int arity = l.spec().inputs();
+            if (arity > 0 ? l.bottoms().size() != arity : l.bottoms().isEmpty())
+                throw new IllegalArgumentException("layer '" + l.name() + "' reads " + l.bottoms().size() + " blobs; a " + l.spec().type()
+                        + " layer takes " + (arity > 0 ? arity : "one or more"));
             int[] from = new int[l.bottoms().size()];
             for (int k = 0; k < from.length; k++) {
                 Integer p = current.get(l.bottoms().get(k));
@@ -193,36 +186,19 @@ public final class Net implements AutoCloseable {
         return p;
     }
 
+    /** The layer's op, its constants uploaded once as immutable tensors. */
     private Op makeOp(LayerDef l) {
         try {
-            return switch (l.kind()) {
-                case CONVOLUTION -> {
-                    ConvSpec spec = (ConvSpec) l.spec();
-                    yield new Conv2d(upload(l.blobs().get(0)), l.blobs().size() > 1 ? upload(l.blobs().get(1)) : null, spec);
-                }
-                case INNER_PRODUCT -> {
-                    HostBlob w = l.blobs().get(0);
-                    int out = w.shape()[w.shape().length - 2], in = w.shape()[w.shape().length - 1];
-                    Tensor wt = backend.upload(w.data(), out, in);
-                    weights.add(wt);
-                    yield new InnerProduct(wt, l.blobs().size() > 1 ? upload(l.blobs().get(1)) : null);
-                }
-                case RELU -> new Relu();
-                case POOLING -> new Pool((PoolSpec) l.spec());
-                case LRN -> new Lrn((LrnSpec) l.spec());
-                case CONCAT -> new Concat();
-                case DROPOUT -> new Dropout();
-                case SOFTMAX -> new Softmax();
-            };
+            List<Tensor> constants = new ArrayList<>();
+            for (HostBlob blob : l.blobs()) {
+                Tensor t = backend.constant(blob.data(), blob.shape());
+                weights.add(t);
+                constants.add(t);
+            }
+            return l.spec().op(constants);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("layer '" + l.name() + "': " + e.getMessage(), e);
         }
-    }
-
-    private Tensor upload(HostBlob b) {
-        Tensor t = backend.upload(b.data(), b.shape());
-        weights.add(t);
-        return t;
     }
 
     @Override

@@ -1,36 +1,32 @@
 package deepdream.engine.ops;
 
 import deepdream.engine.Backend;
-import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
+import deepdream.engine.model.LayerSpec;
+
+import java.util.List;
 
 /** Fully connected layer: weight [out][in] with in = C·H·W of the input; output N×out. */
 public final class InnerProduct implements Op {
+    private static final LayerSpec.InnerProduct LAYER = new LayerSpec.InnerProduct();
     private final Tensor weight;
     private final Tensor bias;
+    private final List<int[]> constants;
 
     public InnerProduct(Tensor weight, Tensor bias) {
-        if (weight.rank() != 2) throw new IllegalArgumentException("inner product weight must be 2-D [out][in], got " + Shapes.toString(weight.shape()));
-        if (bias != null && bias.size() != weight.dim(0))
-            throw new IllegalArgumentException("inner product bias has " + bias.size() + " values for " + weight.dim(0) + " outputs");
         this.weight = weight;
         this.bias = bias;
+        constants = bias == null ? List.of(weight.shape()) : List.of(weight.shape(), bias.shape());
+        LAYER.checkConstants(constants);
     }
 
     public Tensor weight() { return weight; }
     public Tensor bias() { return bias; }
 
-    @Override public String type() { return "InnerProduct"; }
+    @Override public String type() { return LAYER.type(); }
 
     @Override
-    public int[] outputShape(int[]... in) {
-        int[] x = in[0];
-        int perSample = Shapes.size(x) / x[0];
-        if (perSample != weight.dim(1))
-            throw new IllegalArgumentException("inner product expects " + weight.dim(1) + " inputs per sample, got "
-                    + perSample + " (" + Shapes.toString(x) + ")");
-        return new int[] {x[0], weight.dim(0)};
-    }
+    public int[] outputShape(int[]... in) { return LAYER.outputShape(constants, in); }
 
     @Override public void forward(Backend b, Tensor[] in, Tensor out) { b.innerProduct(in[0], weight, bias, out); }
 

@@ -2,8 +2,10 @@ package deepdream.engine.ops;
 
 import deepdream.engine.Backend;
 import deepdream.engine.LrnSpec;
-import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
+import deepdream.engine.model.LayerSpec;
+
+import java.util.List;
 
 /** Caffe local response normalization across channels. */
 public final class Lrn implements Op {
@@ -16,10 +18,7 @@ public final class Lrn implements Op {
     @Override public String type() { return "LRN"; }
 
     @Override
-    public int[] outputShape(int[]... in) {
-        if (in[0].length != 4) throw new IllegalArgumentException("LRN input must be N×C×H×W, got " + Shapes.toString(in[0]));
-        return in[0].clone();
-    }
+    public int[] outputShape(int[]... in) { return new LayerSpec.Lrn(spec).outputShape(List.of(), in); }
 
     @Override public void forward(Backend b, Tensor[] in, Tensor out) { b.lrn(in[0], spec, out); }
 

@@ -2,10 +2,12 @@ package deepdream.engine.ops;
 
 import deepdream.engine.Backend;
 import deepdream.engine.PoolSpec;
-import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
+import deepdream.engine.model.LayerSpec;
 
-/** Caffe max or average pooling, ceil-mode (see {@link PoolSpec}). */
+import java.util.List;
+
+/** Max or average pooling (see {@link PoolSpec}). */
 public final class Pool implements Op {
     private final PoolSpec spec;
 
@@ -13,14 +15,10 @@ public final class Pool implements Op {
 
     public PoolSpec spec() { return spec; }
 
-    @Override public String type() { return spec.method() == PoolSpec.Method.MAX ? "MaxPool" : "AvePool"; }
+    @Override public String type() { return new LayerSpec.Pooling(spec).type(); }
 
     @Override
-    public int[] outputShape(int[]... in) {
-        int[] x = in[0];
-        if (x.length != 4) throw new IllegalArgumentException("pooling input must be N×C×H×W, got " + Shapes.toString(x));
-        return new int[] {x[0], x[1], spec.outH(x[2]), spec.outW(x[3])};
-    }
+    public int[] outputShape(int[]... in) { return new LayerSpec.Pooling(spec).outputShape(List.of(), in); }
 
     @Override public void forward(Backend b, Tensor[] in, Tensor out) { b.pool(in[0], spec, out); }
 

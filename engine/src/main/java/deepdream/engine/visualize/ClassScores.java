@@ -7,6 +7,7 @@ import deepdream.engine.image.PlanarImage;
 import deepdream.engine.image.Preprocess;
 import deepdream.engine.image.Resize;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
 
@@ -20,7 +21,7 @@ public final class ClassScores {
     public static String scoreBlob(NetDef def) {
         List<LayerDef> layers = def.layers();
         for (int i = layers.size() - 1; i >= 0; i--)
-            if (layers.get(i).kind() == LayerDef.Kind.SOFTMAX) return layers.get(i).bottoms().get(0);
+            if (layers.get(i).spec() instanceof LayerSpec.Softmax) return layers.get(i).bottoms().get(0);
         return layers.get(layers.size() - 1).top();
     }
 
@@ -43,7 +44,7 @@ public final class ClassScores {
             Tensor x = b.upload(in.data(), in.nchw());
             try {
                 float[] out = net.forward(tape, tape.leaf(x, false), last.top()).value().toHost();
-                return last.kind() == LayerDef.Kind.SOFTMAX ? out : softmax(out);
+                return last.spec() instanceof LayerSpec.Softmax ? out : softmax(out);
             } finally {
                 x.release();
             }

@@ -1,5 +1,6 @@
 package deepdream.importers.caffe;
 
+import deepdream.importers.ModelFormatException;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
@@ -44,7 +45,14 @@ public final class CaffeFiles {
         try {
             CodedInputStream cis = CodedInputStream.newInstance(in);
             cis.setSizeLimit(CAFFEMODEL_SIZE_LIMIT);
-            NetParameter net = NetParameter.parseFrom(cis);
+            NetParameter net;
+            try {
+                net = NetParameter.parseFrom(cis);
+            } catch (IndexOutOfBoundsException | IllegalStateException e) {
+                // protobuf-java's stream decoder can fail this way instead of with its own exception
+                // on some corrupt inputs (found by CaffeParsersFuzzTest): the same answer for the user.
+                throw new InvalidProtocolBufferException("corrupt data (" + e + ")");
+            }
             if (net.getLayerCount() == 0 && net.getLayersCount() == 0)
                 throw new ModelFormatException(source + " holds no layers: it is not a Caffe model (.caffemodel) file");
             return net;

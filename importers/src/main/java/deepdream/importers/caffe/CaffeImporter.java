@@ -1,8 +1,10 @@
 package deepdream.importers.caffe;
 
+import deepdream.importers.ModelFormatException;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
 import deepdream.engine.model.NetDef;
+import deepdream.engine.model.Preprocessing;
 import deepdream.importers.caffe.proto.Caffe.BlobProto;
 import deepdream.importers.caffe.proto.Caffe.NetParameter;
 
@@ -94,7 +96,8 @@ public final class CaffeImporter {
             throw new ModelFormatException(archSource + " declares no net input (an Input layer, or 'input:' with 'input_dim:'/'input_shape')");
         if (defs.isEmpty()) throw new ModelFormatException(archSource + " has no layers deepdream can run");
         String name = arch.getName().isEmpty() ? "net" : arch.getName();
-        return new NetDef(name, b.inputBlob(), b.inputShape(), defs, meanBgr.clone());
+        int[] in = b.inputShape();
+        return new NetDef(name, b.inputBlob(), in, defs, Preprocessing.caffe(meanBgr, in[2], in[3]));
     }
 
     /** Layer name → its blobs, from both encodings; layers without blobs are left out. */

@@ -1,5 +1,6 @@
 package deepdream.importers.caffe;
 
+import deepdream.importers.ModelFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

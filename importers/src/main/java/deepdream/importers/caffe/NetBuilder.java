@@ -1,12 +1,13 @@
 package deepdream.importers.caffe;
 
+import deepdream.importers.ModelFormatException;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
-import deepdream.engine.model.LayerDef.Kind;
+import deepdream.engine.model.LayerSpec;
 import deepdream.importers.caffe.proto.Caffe.BlobProto;
 import deepdream.importers.caffe.proto.Caffe.BlobShape;
 import deepdream.importers.caffe.proto.Caffe.ConvolutionParameter;
@@ -26,8 +27,9 @@ import java.util.Set;
 
 /**
  * Turns Caffe layers into LayerDefs one by one, tracking every blob's shape at the declared input
- * size: the expected weight shapes depend on it (a convolution's input channels, an inner
- * product's C·H·W), and checking them here gives errors that name the layer and both shapes.
+ * size (asking each layer's {@link LayerSpec} for it: one shape inference): the expected weight
+ * shapes depend on it (a convolution's input channels, an inner product's C·H·W), and checking
+ * them here gives errors that name the layer and both shapes.
  */
 final class NetBuilder {
     static final List<String> SUPPORTED = List.of("Input", "Convolution", "ReLU", "Pooling", "LRN", "Concat",
@@ -35,6 +37,9 @@ final class NetBuilder {
     /** Layers that feed or score training; a deploy net has none of them, a train_val prototxt does. */
     private static final Set<String> DATA_TYPES = Set.of("Data", "ImageData", "HDF5Data", "MemoryData", "WindowData", "DummyData");
     private static final Set<String> TRAINING_ONLY = Set.of("Accuracy", "Silence", "HDF5Output");
+
+    /** Weights per layer beyond which a prototxt is taken as corrupt (VGG's largest layer has 103 M). */
+    static final int MAX_WEIGHTS = 1 << 28;
 
     private final String archSource;
     private final Map<String, List<BlobProto>> weights;   // null: architecture only (zero weights)
@@ -80,18 +85,9 @@ final class NetBuilder {
         }
         if (DATA_TYPES.contains(type)) { dataInput(l); return; }
         if (TRAINING_ONLY.contains(type) || type.endsWith("Loss")) return;
-        Kind kind = switch (type) {
-            case "Convolution" -> Kind.CONVOLUTION;
-            case "ReLU" -> Kind.RELU;
-            case "Pooling" -> Kind.POOLING;
-            case "LRN" -> Kind.LRN;
-            case "Concat" -> Kind.CONCAT;
-            case "InnerProduct" -> Kind.INNER_PRODUCT;
-            case "Dropout" -> Kind.DROPOUT;
-            case "Softmax" -> Kind.SOFTMAX;
-            default -> throw error(l, "type '" + (type.isEmpty() ? "(none)" : type) + "' is not supported by deepdream (supported: "
+        if (!SUPPORTED.contains(type))
+            throw error(l, "type '" + (type.isEmpty() ? "(none)" : type) + "' is not supported by deepdream (supported: "
                     + String.join(", ", SUPPORTED) + ")");
-        };
         if (l.tops().size() != 1) throw error(l, l.tops().size() + " tops; deepdream supports layers with exactly one");
         if (l.bottoms().isEmpty()) throw error(l, "no bottom blob");
         int[][] in = new int[l.bottoms().size()][];
@@ -99,79 +95,82 @@ final class NetBuilder {
             in[i] = shapes.get(l.bottoms().get(i));
             if (in[i] == null) throw error(l, "reads blob '" + l.bottoms().get(i) + "', which no earlier layer produces");
         }
-        if (kind != Kind.CONCAT && in.length != 1) throw error(l, in.length + " bottoms; a " + type + " layer takes one");
         LayerDef def;
         int[] out;
         try {
-            switch (kind) {
-                case CONVOLUTION -> {
-                    ConvSpec spec = convSpec(l, l.params().getConvolutionParam());
-                    ConvolutionParameter p = l.params().getConvolutionParam();
-                    int[] x = in[0];
-                    if (x.length != 4) throw error(l, "convolution input must be N×C×H×W, got " + Shapes.toString(x));
-                    if (p.getNumOutput() < 1) throw error(l, "convolution_param.num_output must be set");
-                    if (x[1] % spec.groups() != 0 || p.getNumOutput() % spec.groups() != 0)
-                        throw error(l, "group " + spec.groups() + " does not divide input channels " + x[1] + " and num_output " + p.getNumOutput());
-                    int m = p.getNumOutput();
-                    List<HostBlob> blobs = weights(l, new int[] {m, x[1] / spec.groups(), spec.kernelH(), spec.kernelW()},
-                            p.getBiasTerm() ? new int[] {m} : null);
-                    out = new int[] {x[0], m, spec.outH(x[2]), spec.outW(x[3])};
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), spec, blobs);
-                }
-                case INNER_PRODUCT -> {
-                    InnerProductParameter p = l.params().getInnerProductParam();
-                    if (p.getTranspose()) throw error(l, "inner_product_param.transpose is not supported");
-                    if (p.getAxis() != 1) throw error(l, "inner_product_param.axis " + p.getAxis() + " is not supported (only 1)");
-                    if (p.getNumOutput() < 1) throw error(l, "inner_product_param.num_output must be set");
-                    int[] x = in[0];
-                    int perSample = Shapes.size(x) / x[0];
-                    List<HostBlob> blobs = weights(l, new int[] {p.getNumOutput(), perSample}, p.getBiasTerm() ? new int[] {p.getNumOutput()} : null);
-                    out = new int[] {x[0], p.getNumOutput()};
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), null, blobs);
-                }
-                case POOLING -> {
-                    PoolSpec spec = poolSpec(l, l.params().getPoolingParam());
-                    int[] x = in[0];
-                    if (x.length != 4) throw error(l, "pooling input must be N×C×H×W, got " + Shapes.toString(x));
-                    out = new int[] {x[0], x[1], spec.outH(x[2]), spec.outW(x[3])};
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), spec, List.of());
-                }
-                case LRN -> {
-                    LRNParameter p = l.params().getLrnParam();
-                    if (p.getNormRegion() != LRNParameter.NormRegion.ACROSS_CHANNELS)
-                        throw error(l, "LRN norm_region WITHIN_CHANNEL is not supported (only ACROSS_CHANNELS)");
-                    out = in[0];
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0),
-                            new LrnSpec(p.getLocalSize(), p.getAlpha(), p.getBeta(), p.getK()), List.of());
-                }
-                case CONCAT -> {
-                    var p = l.params().getConcatParam();
-                    int axis = p.hasAxis() ? p.getAxis() : (int) p.getConcatDim();
-                    if (axis != 1) throw error(l, "concat along axis " + axis + " is not supported (only channels, axis 1)");
-                    out = concatShape(l, in);
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), null, List.of());
-                }
-                case RELU -> {
-                    if (l.params().getReluParam().getNegativeSlope() != 0f)
-                        throw error(l, "leaky ReLU (negative_slope " + l.params().getReluParam().getNegativeSlope() + ") is not supported");
-                    out = in[0];
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), null, List.of());
-                }
-                case SOFTMAX -> {
-                    if (l.params().getSoftmaxParam().getAxis() != 1) throw error(l, "softmax over axis " + l.params().getSoftmaxParam().getAxis() + " is not supported (only 1)");
-                    out = in[0];
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), null, List.of());
-                }
-                default -> {   // DROPOUT: the identity at test time
-                    out = in[0];
-                    def = new LayerDef(l.name(), kind, l.bottoms(), l.tops().get(0), null, List.of());
-                }
-            }
-        } catch (IllegalArgumentException e) {   // geometry errors from ConvSpec / PoolSpec / LrnSpec
+            def = layer(l, in);
+            out = def.spec().outputShape(def.constantShapes(), in);   // the op's own shape inference
+        } catch (IllegalArgumentException e) {   // geometry and shape errors from the specs
             throw error(l, e.getMessage() + (inputShape == null ? "" : " (at the declared input " + Shapes.toString(inputShape) + ")"));
         }
         layers.add(def);
         shapes.put(l.tops().get(0), out);
+    }
+
+    /** The Caffe layer as a LayerDef: its spec from the layer's parameters, its weights checked against the shapes it reads. */
+    private LayerDef layer(CaffeLayer l, int[][] in) {
+        String top = l.tops().get(0);
+        LayerSpec spec = spec(l);
+        if (spec.inputs() > 0 && in.length != spec.inputs())
+            throw error(l, in.length + " bottoms; a " + l.type() + " layer takes " + spec.inputs());
+        List<HostBlob> blobs = List.of();
+        if (spec instanceof LayerSpec.Convolution c) {
+            ConvolutionParameter p = l.params().getConvolutionParam();
+            int[] x = in[0];
+            if (x.length != 4) throw error(l, "convolution input must be N×C×H×W, got " + Shapes.toString(x));
+            int g = c.geometry().groups(), m = p.getNumOutput();
+            if (x[1] % g != 0 || m % g != 0)
+                throw error(l, "group " + g + " does not divide input channels " + x[1] + " and num_output " + m);
+            blobs = weights(l, new int[] {m, x[1] / g, c.geometry().kernelH(), c.geometry().kernelW()}, p.getBiasTerm() ? new int[] {m} : null);
+        } else if (spec instanceof LayerSpec.InnerProduct) {
+            InnerProductParameter p = l.params().getInnerProductParam();
+            int[] x = in[0];
+            blobs = weights(l, new int[] {p.getNumOutput(), Shapes.size(x) / x[0]}, p.getBiasTerm() ? new int[] {p.getNumOutput()} : null);
+        }
+        return new LayerDef(l.name(), spec, l.bottoms(), top, blobs);
+    }
+
+    /** The spec of a supported Caffe layer type, from its parameters. */
+    private LayerSpec spec(CaffeLayer l) {
+        return switch (l.type()) {
+            case "Convolution" -> {
+                ConvolutionParameter p = l.params().getConvolutionParam();
+                if (p.getNumOutput() < 1) throw error(l, "convolution_param.num_output must be set");
+                yield new LayerSpec.Convolution(convSpec(l, p));
+            }
+            case "InnerProduct" -> {
+                InnerProductParameter p = l.params().getInnerProductParam();
+                if (p.getTranspose()) throw error(l, "inner_product_param.transpose is not supported");
+                if (p.getAxis() != 1) throw error(l, "inner_product_param.axis " + p.getAxis() + " is not supported (only 1)");
+                if (p.getNumOutput() < 1) throw error(l, "inner_product_param.num_output must be set");
+                yield new LayerSpec.InnerProduct();
+            }
+            case "Pooling" -> new LayerSpec.Pooling(poolSpec(l, l.params().getPoolingParam()));
+            case "LRN" -> {
+                LRNParameter p = l.params().getLrnParam();
+                if (p.getNormRegion() != LRNParameter.NormRegion.ACROSS_CHANNELS)
+                    throw error(l, "LRN norm_region WITHIN_CHANNEL is not supported (only ACROSS_CHANNELS)");
+                yield new LayerSpec.Lrn(new LrnSpec(p.getLocalSize(), p.getAlpha(), p.getBeta(), p.getK()));
+            }
+            case "Concat" -> {
+                var p = l.params().getConcatParam();
+                int axis = p.hasAxis() ? p.getAxis() : (int) p.getConcatDim();
+                if (axis != 1) throw error(l, "concat along axis " + axis + " is not supported (only channels, axis 1)");
+                yield new LayerSpec.Concat();
+            }
+            case "ReLU" -> {
+                if (l.params().getReluParam().getNegativeSlope() != 0f)
+                    throw error(l, "leaky ReLU (negative_slope " + l.params().getReluParam().getNegativeSlope() + ") is not supported");
+                yield new LayerSpec.Relu();
+            }
+            case "Softmax" -> {
+                if (l.params().getSoftmaxParam().getAxis() != 1)
+                    throw error(l, "softmax over axis " + l.params().getSoftmaxParam().getAxis() + " is not supported (only 1)");
+                yield new LayerSpec.Softmax();
+            }
+            case "Dropout" -> new LayerSpec.Dropout();   // the identity at test time
+            default -> throw new IllegalStateException("SUPPORTED lists " + l.type() + " without a case");
+        };
     }
 
     /** A train_val net's data layer: its first top is the image, sized by the crop (3 channels, batch 1). */
@@ -197,21 +196,7 @@ final class NetBuilder {
         shapes.put(blob, inputShape);
     }
 
-    private static int[] concatShape(CaffeLayer l, int[][] in) {
-        int[] out = in[0].clone();
-        if (out.length != 4) throw new IllegalArgumentException("concat inputs must be N×C×H×W, got " + Shapes.toString(out));
-        for (int i = 1; i < in.length; i++) {
-            int[] s = in[i];
-            if (s.length != 4 || s[0] != out[0] || s[2] != out[2] || s[3] != out[3])
-                throw new IllegalArgumentException("concat input '" + l.bottoms().get(i) + "' has shape " + Shapes.toString(s)
-                        + ", incompatible with '" + l.bottoms().get(0) + "' " + Shapes.toString(in[0]) + " (all but channels must match)");
-            out[1] += s[1];
-        }
-        return out;
-    }
-
     private ConvSpec convSpec(CaffeLayer l, ConvolutionParameter p) {
-        for (int d : p.getDilationList()) if (d != 1) throw error(l, "dilated convolution (dilation " + d + ") is not supported");
         if (p.getAxis() != 1) throw error(l, "convolution_param.axis " + p.getAxis() + " is not supported (only 1)");
         int kh = p.hasKernelH() ? p.getKernelH() : pick(l, "kernel_size", p.getKernelSizeList(), 0, -1);
         int kw = p.hasKernelW() ? p.getKernelW() : pick(l, "kernel_size", p.getKernelSizeList(), 1, -1);
@@ -219,7 +204,9 @@ final class NetBuilder {
         int sw = p.hasStrideW() ? p.getStrideW() : pick(l, "stride", p.getStrideList(), 1, 1);
         int ph = p.hasPadH() ? p.getPadH() : pick(l, "pad", p.getPadList(), 0, 0);
         int pw = p.hasPadW() ? p.getPadW() : pick(l, "pad", p.getPadList(), 1, 0);
-        return new ConvSpec(kh, kw, sh, sw, ph, pw, p.getGroup());
+        int dh = pick(l, "dilation", p.getDilationList(), 0, 1), dw = pick(l, "dilation", p.getDilationList(), 1, 1);
+        if (p.getGroup() < 1) throw error(l, "convolution_param.group must be at least 1, got " + p.getGroup());
+        return new ConvSpec(kh, kw, sh, sw, ph, pw, ph, pw, dh, dw, p.getGroup());
     }
 
     /** Caffe's repeated spatial fields: one value for both axes, or two (h, w). */
@@ -234,7 +221,6 @@ final class NetBuilder {
 
     private PoolSpec poolSpec(CaffeLayer l, PoolingParameter p) {
         if (p.getGlobalPooling()) throw error(l, "global_pooling is not supported; give kernel_size instead");
-        if (p.getRoundMode() != PoolingParameter.RoundMode.CEIL) throw error(l, "round_mode FLOOR is not supported (Caffe's default CEIL is)");
         PoolSpec.Method method = switch (p.getPool()) {
             case MAX -> PoolSpec.Method.MAX;
             case AVE -> PoolSpec.Method.AVE;
@@ -245,12 +231,16 @@ final class NetBuilder {
         int kh = p.hasKernelH() ? p.getKernelH() : p.getKernelSize(), kw = p.hasKernelW() ? p.getKernelW() : p.getKernelSize();
         int sh = p.hasStrideH() ? p.getStrideH() : p.getStride(), sw = p.hasStrideW() ? p.getStrideW() : p.getStride();
         int ph = p.hasPadH() ? p.getPadH() : p.getPad(), pw = p.hasPadW() ? p.getPadW() : p.getPad();
-        return new PoolSpec(method, kh, kw, sh, sw, ph, pw);
+        PoolSpec.Rounding rounding = p.getRoundMode() == PoolingParameter.RoundMode.FLOOR ? PoolSpec.Rounding.FLOOR : PoolSpec.Rounding.CAFFE;
+        return new PoolSpec(method, kh, kw, sh, sw, ph, pw, ph, pw, rounding, true);
     }
 
     /** The layer's blobs from the caffemodel, checked against the shapes the architecture needs. */
     private List<HostBlob> weights(CaffeLayer l, int[] weightShape, int[] biasShape) {
         int needed = biasShape == null ? 1 : 2;
+        if ((long) Shapes.size(weightShape) > MAX_WEIGHTS)
+            throw error(l, "needs " + Shapes.size(weightShape) + " weights (" + Shapes.toString(weightShape) + "), more than deepdream loads per layer ("
+                    + MAX_WEIGHTS + "); check num_output and the input size");
         if (weights == null) {   // architecture only
             List<HostBlob> zero = new ArrayList<>();
             zero.add(new HostBlob(weightShape, new float[Shapes.size(weightShape)]));
@@ -278,6 +268,11 @@ final class NetBuilder {
                     + dimsToString(dims) + ", but " + archSource + " needs " + Shapes.toString(expected)
                     + " (the weights file does not match the prototxt)");
         int n = Shapes.size(expected);
+        // Allocate only for values the file really holds: a declared shape is no promise of data.
+        if (b.getDataCount() != n && b.getDoubleDataCount() != n)
+            throw new ModelFormatException("layer '" + l.name() + "': " + what + " blob in " + weightsSource + " has shape "
+                    + dimsToString(dims) + " (" + n + " values) but holds " + Math.max(b.getDataCount(), b.getDoubleDataCount())
+                    + " values: the file is corrupt");
         float[] data = new float[n];
         if (b.getDataCount() == n) {
             for (int i = 0; i < n; i++) data[i] = b.getData(i);

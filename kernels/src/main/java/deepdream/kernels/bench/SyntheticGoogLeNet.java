@@ -5,7 +5,7 @@ import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
-import deepdream.engine.model.LayerDef.Kind;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.NetDef;
 
 import java.util.ArrayList;
@@ -55,18 +55,18 @@ public final class SyntheticGoogLeNet {
             for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextGaussian() * sd);
             float[] bias = new float[out];
             for (int i = 0; i < out; i++) bias[i] = 0.01f * (float) rnd.nextGaussian();
-            layers.add(new LayerDef(name, Kind.CONVOLUTION, List.of(bottom), name, ConvSpec.square(k, stride, pad),
+            layers.add(new LayerDef(name, new LayerSpec.Convolution(ConvSpec.square(k, stride, pad)), List.of(bottom), name,
                     List.of(new HostBlob(new int[] {out, in, k, k}, w), new HostBlob(new int[] {out}, bias))));
             String relu = name.contains("/") ? name.substring(0, name.indexOf('/')) + "/relu_" + name.substring(name.indexOf('/') + 1) : "relu_" + name;
-            layers.add(new LayerDef(relu, Kind.RELU, List.of(name), name, null, List.of()));
+            layers.add(new LayerDef(relu, new LayerSpec.Relu(), List.of(name), name));
         }
 
         void pool(String name, String bottom, PoolSpec spec) {
-            layers.add(new LayerDef(name, Kind.POOLING, List.of(bottom), name, spec, List.of()));
+            layers.add(new LayerDef(name, new LayerSpec.Pooling(spec), List.of(bottom), name));
         }
 
         void lrn(String name, String bottom) {
-            layers.add(new LayerDef(name, Kind.LRN, List.of(bottom), name, LrnSpec.caffe(5, 1e-4f, 0.75f), List.of()));
+            layers.add(new LayerDef(name, new LayerSpec.Lrn(LrnSpec.caffe(5, 1e-4f, 0.75f)), List.of(bottom), name));
         }
 
         /** One inception module; returns its output channel count. */
@@ -78,8 +78,7 @@ public final class SyntheticGoogLeNet {
             conv(p + "/5x5", p + "/5x5_reduce", r5, c5, 5, 1, 2);
             pool(p + "/pool", bottom, PoolSpec.max(3, 1, 1));
             conv(p + "/pool_proj", p + "/pool", in, cp, 1, 1, 0);
-            layers.add(new LayerDef(p + "/output", Kind.CONCAT,
-                    List.of(p + "/1x1", p + "/3x3", p + "/5x5", p + "/pool_proj"), p + "/output", null, List.of()));
+            layers.add(new LayerDef(p + "/output", new LayerSpec.Concat(), List.of(p + "/1x1", p + "/3x3", p + "/5x5", p + "/pool_proj"), p + "/output"));
             return c1 + c3 + c5 + cp;
         }
     }

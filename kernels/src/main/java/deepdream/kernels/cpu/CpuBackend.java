@@ -3,8 +3,8 @@ package deepdream.kernels.cpu;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
-import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
+import deepdream.kernels.BackendChecks;
 import deepdream.kernels.reference.ReferenceBackend;
 
 import java.util.Collections;
@@ -18,12 +18,26 @@ import java.util.WeakHashMap;
  * own code, so it is correct by construction.
  *
  * <p>Convolution weights are packed for the GEMM micro-kernel once, on first use, and cached per
- * weight tensor: weights are fixed for the life of a net. Writing into a tensor through this
- * backend (set, fill, copy, axpy, scale...) or releasing it drops its packed copy.
+ * constant tensor ({@link #constant}): no backend op writes a constant, so a packed copy cannot go
+ * stale; releasing the constant drops it. A weight that is not a constant is packed on every call.
+ *
+ * <p>Convolutions with asymmetric padding, dilation or groups run the reference's loops.
  */
 public class CpuBackend extends ReferenceBackend {
-    /** Elements below which an element-wise op is not worth waking the other threads for. */
-    private static final int PARALLEL_MIN = 1 << 16;
+    /**
+     * Sizes at which the kernels change strategy, a parameter so that tests reach every path on small
+     * tensors. parallelMin: elements below which an element-wise op is not worth waking the other
+     * threads for. bandPixels: output pixels per col2im band of a strided backward-data convolution.
+     */
+    public record Thresholds(int parallelMin, int bandPixels) {
+        public static final Thresholds DEFAULT = new Thresholds(1 << 16, 2048);
+
+        public Thresholds {
+            if (parallelMin < 1 || bandPixels < 1) throw new IllegalArgumentException("thresholds must be positive: " + parallelMin + ", " + bandPixels);
+        }
+    }
+
+    private final int parallelMin;
     /** Pixels per LRN task (keeps the per-thread scale/ratio buffers at 2·C·256 floats). */
     private static final int LRN_BLOCK = 256;
 
@@ -43,9 +57,12 @@ public class CpuBackend extends ReferenceBackend {
     /** Uses every available processor. */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
-    public CpuBackend(int threads) {
+    public CpuBackend(int threads) { this(threads, Thresholds.DEFAULT); }
+
+    public CpuBackend(int threads, Thresholds thresholds) {
         par = new Parallel(threads);
-        conv = new CpuConv(par);
+        conv = new CpuConv(par, thresholds.bandPixels());
+        parallelMin = thresholds.parallelMin();
         lrnScale = new float[threads][0];
         lrnRatio = new float[threads][0];
         poolColMax = new float[threads][0];
@@ -71,7 +88,7 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void recycle(Tensor t) {
-        written(t);
+        if (t.isConstant()) packed.remove(t);
         super.recycle(t);
     }
 
@@ -80,24 +97,22 @@ public class CpuBackend extends ReferenceBackend {
     private static CpuConv.Geometry geometry(Tensor x, Tensor weight, ConvSpec s) {
         int h = x.h(), w = x.w();
         return new CpuConv.Geometry(x.c(), h, w, weight.n(), s.kernelH(), s.kernelW(), s.strideH(), s.strideW(),
-                s.padH(), s.padW(), s.outH(h), s.outW(w));
+                s.padTop(), s.padLeft(), s.outH(h), s.outW(w));
     }
 
-    private static void check(String what, Tensor x, Tensor weight, ConvSpec s, Tensor y) {
-        if (weight.rank() != 4 || weight.c() != x.c() || weight.h() != s.kernelH() || weight.w() != s.kernelW())
-            throw new IllegalArgumentException(what + ": weight " + Shapes.toString(weight.shape()) + " does not fit input "
-                    + Shapes.toString(x.shape()) + " and kernel " + s.kernelH() + "x" + s.kernelW());
-        Shapes.require(what + " output", y, x.n(), weight.n(), s.outH(x.h()), s.outW(x.w()));
+    /** The packed copies of a constant weight, cached; a weight that may change gets fresh ones. */
+    private PackedConv packs(Tensor weight) {
+        return weight.isConstant() ? packed.computeIfAbsent(weight, k -> new PackedConv()) : new PackedConv();
     }
 
-    private PackedConv packs(Tensor weight) { return packed.computeIfAbsent(weight, k -> new PackedConv()); }
+    /** Whether the fast kernels apply: they are written for Caffe's geometry (symmetric pads, no dilation) and one group. */
+    private static boolean fast(ConvSpec s) { return s.groups() == 1 && s.isCaffeGeometry(); }
 
     @Override
     public void conv2d(Tensor x, Tensor weight, Tensor bias, ConvSpec s, Tensor y) {
-        if (s.groups() != 1) { super.conv2d(x, weight, bias, s, y); return; }
-        check("conv2d", x, weight, s, y);
-        if (bias != null && bias.size() != weight.n())
-            throw new IllegalArgumentException("conv2d: bias has " + bias.size() + " values for " + weight.n() + " outputs");
+        if (!fast(s)) { super.conv2d(x, weight, bias, s, y); return; }
+        BackendChecks.conv("conv2d", x, weight, bias, s, y);
+        BackendChecks.writable("conv2d", y);
         CpuConv.Geometry g = geometry(x, weight, s);
         PackedConv p = packs(weight);
         float[] xd0 = data(x), yd0 = data(y), bd0 = bias == null ? null : data(bias);
@@ -117,8 +132,9 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor weight, ConvSpec s, Tensor dx) {
-        if (s.groups() != 1) { super.conv2dBackwardData(dy, weight, s, dx); return; }
-        check("conv2d backward", dx, weight, s, dy);
+        if (!fast(s)) { super.conv2dBackwardData(dy, weight, s, dx); return; }
+        BackendChecks.conv("conv2d backward", dx, weight, null, s, dy);
+        BackendChecks.writable("conv2d backward", dx);
         CpuConv.Geometry g = geometry(dx, weight, s);
         PackedConv p = packs(weight);
         float[] dyd = data(dy), dxd = data(dx);
@@ -144,7 +160,7 @@ public class CpuBackend extends ReferenceBackend {
 
     /** Splits [0, n) into chunks across the threads (one chunk when small). */
     private void chunks(int n, Range body) {
-        if (n < PARALLEL_MIN || par.threads() == 1) { body.run(0, n); return; }
+        if (n < parallelMin || par.threads() == 1) { body.run(0, n); return; }
         int parts = 4 * par.threads(), step = (n + parts - 1) / parts;
         par.forEach(parts, (task, worker) -> {
             int from = task * step, to = Math.min(n, from + step);
@@ -157,30 +173,37 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        Shapes.requireSame("relu", x, y);
+        BackendChecks.elementwise("relu", x, y);
         float[] xd = data(x), yd = data(y);
         chunks(x.size(), (from, to) -> VectorOps.relu(xd, yd, from, to));
     }
 
     @Override
     public void reluBackward(Tensor x, Tensor dy, Tensor dx) {
-        Shapes.requireSame("relu backward", x, dy);
-        Shapes.requireSame("relu backward", x, dx);
+        BackendChecks.same("relu backward", x, dy);
+        BackendChecks.elementwise("relu backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         chunks(x.size(), (from, to) -> VectorOps.reluBackward(xd, dyd, dxd, from, to));
     }
 
     @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        BackendChecks.same("add", a, b);
+        BackendChecks.elementwise("add", a, y);
+        float[] ad = data(a), bd = data(b), yd = data(y);
+        chunks(a.size(), (from, to) -> VectorOps.add(ad, bd, yd, from, to));
+    }
+
+    @Override
     public void axpy(float a, Tensor x, Tensor y) {
-        Shapes.requireSame("axpy", x, y);
-        written(y);
+        BackendChecks.elementwise("axpy", x, y);
         float[] xd = data(x), yd = data(y);
         chunks(x.size(), (from, to) -> VectorOps.axpy(a, xd, yd, from, to));
     }
 
     @Override
     public void scale(Tensor x, float a) {
-        written(x);
+        BackendChecks.writable("scale", x);
         float[] xd = data(x);
         chunks(x.size(), (from, to) -> VectorOps.scale(xd, a, from, to));
     }
@@ -193,30 +216,18 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public double dot(Tensor a, Tensor b) {
-        Shapes.requireSame("dot", a, b);
+        BackendChecks.same("dot", a, b);
         return VectorOps.dot(data(a), data(b), 0, a.size());
     }
-
-    // ---- writes that must drop packed weights ----------------------------------------------------
-
-    private void written(Tensor t) {
-        if (!packed.isEmpty()) packed.remove(t);
-    }
-
-    @Override public void fill(Tensor t, float value) { written(t); super.fill(t, value); }
-    @Override public void copy(Tensor src, Tensor dst) { written(dst); super.copy(src, dst); }
-    @Override public void set(Tensor t, int index, float value) { written(t); super.set(t, index, value); }
-    @Override public void fillChannel(Tensor t, int channel, float value) { written(t); super.fillChannel(t, channel, value); }
-    @Override public void clampChannels(Tensor x, float[] lo, float[] hi) { written(x); super.clampChannels(x, lo, hi); }
-    @Override public void roll(Tensor src, int dy, int dx, Tensor dst) { written(dst); super.roll(src, dy, dx, dst); }
 
     // ---- pooling and LRN ----------------------------------------------------------------------
 
     @Override
     public void pool(Tensor x, PoolSpec s, Tensor y) {
         if (s.method() != PoolSpec.Method.MAX) { super.pool(x, s, y); return; }
+        BackendChecks.pool("pool", x, s, y);
+        BackendChecks.writable("pool", y);
         int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
-        Shapes.require("pool output", y, x.n(), x.c(), oh, ow);
         float[] xd = data(x), yd = data(y);
         par.forEach(x.n() * x.c(), (plane, worker) ->
                 PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w), rowFloats(poolIndex, worker, w)));
@@ -225,9 +236,9 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public void poolBackward(Tensor x, Tensor dy, PoolSpec s, Tensor dx) {
         if (s.method() != PoolSpec.Method.MAX) { super.poolBackward(x, dy, s, dx); return; }
+        BackendChecks.pool("pool backward gradient", x, s, dy);
+        BackendChecks.elementwise("pool backward", x, dx);
         int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
-        Shapes.require("pool backward gradient", dy, x.n(), x.c(), oh, ow);
-        Shapes.requireSame("pool backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         par.forEach(x.n() * x.c(), (plane, worker) ->
                 PoolKernels.maxBackward(xd, plane * h * w, h, w, s, dyd, plane * oh * ow, oh, ow, dxd,
@@ -246,7 +257,7 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void lrn(Tensor x, LrnSpec s, Tensor y) {
-        Shapes.requireSame("lrn", x, y);
+        BackendChecks.elementwise("lrn", x, y);
         int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
         float[] xd = data(x), yd = data(y);
         par.forEach(x.n() * blocks, (task, worker) -> {
@@ -257,9 +268,9 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec s, Tensor dx) {
-        Shapes.requireSame("lrn backward", x, y);
-        Shapes.requireSame("lrn backward", x, dy);
-        Shapes.requireSame("lrn backward", x, dx);
+        BackendChecks.same("lrn backward", x, y);
+        BackendChecks.same("lrn backward", x, dy);
+        BackendChecks.elementwise("lrn backward", x, dx);
         int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
         float[] xd = data(x), yd = data(y), dyd = data(dy), dxd = data(dx);
         par.forEach(x.n() * blocks, (task, worker) -> {
@@ -274,7 +285,8 @@ public class CpuBackend extends ReferenceBackend {
     /** One copy per image: the source's channels are one contiguous run in the destination. */
     @Override
     public void copyIntoChannels(Tensor src, Tensor dst, int channelOffset) {
-        requireSlice("concat", src, dst, channelOffset);
+        BackendChecks.channelSlice("concat", src, dst, channelOffset);
+        BackendChecks.writable("concat", dst);
         int hw = src.h() * src.w(), cs = src.c(), cd = dst.c();
         float[] sd = data(src), dd = data(dst);
         for (int n = 0; n < src.n(); n++) System.arraycopy(sd, n * cs * hw, dd, (n * cd + channelOffset) * hw, cs * hw);
@@ -282,15 +294,10 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void copyFromChannels(Tensor src, int channelOffset, Tensor dst) {
-        requireSlice("concat backward", dst, src, channelOffset);
+        BackendChecks.channelSlice("concat backward", dst, src, channelOffset);
+        BackendChecks.writable("concat backward", dst);
         int hw = dst.h() * dst.w(), cs = src.c(), cd = dst.c();
         float[] sd = data(src), dd = data(dst);
         for (int n = 0; n < dst.n(); n++) System.arraycopy(sd, (n * cs + channelOffset) * hw, dd, n * cd * hw, cd * hw);
-    }
-
-    private static void requireSlice(String what, Tensor part, Tensor whole, int offset) {
-        if (part.n() != whole.n() || part.h() != whole.h() || part.w() != whole.w() || offset < 0 || offset + part.c() > whole.c())
-            throw new IllegalArgumentException(what + ": " + Shapes.toString(part.shape()) + " does not fit channels from " + offset
-                    + " of " + Shapes.toString(whole.shape()));
     }
 }

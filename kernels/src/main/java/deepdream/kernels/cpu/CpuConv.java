@@ -40,8 +40,8 @@ final class CpuConv {
     static final int KC = 4096 / NR;
     /** Most B panels per task: enough to reuse each A block from L2 many times. */
     private static final int CHUNK_PANELS = 16;
-    /** Output pixels per col2im band: the col buffer (K × band, 1.2 MB for conv1) stays in L3 between the GEMM and the gather. */
-    private static final int BAND_PIXELS = 2048;
+    /** Output pixels per col2im band: the col buffer (K × band, 1.2 MB for conv1 at 2048) stays in L3 between the GEMM and the gather. */
+    private final int bandPixels;
 
     private final Parallel par;
     private final float[][] panel;   // per-thread B micro-panel, KC × NR
@@ -52,8 +52,9 @@ final class CpuConv {
     private float[] biasPad = new float[0];
     private float[] phases = new float[0];
 
-    CpuConv(Parallel par) {
+    CpuConv(Parallel par, int bandPixels) {
         this.par = par;
+        this.bandPixels = bandPixels;
         panel = new float[par.threads()][KC * NR];
         tile = new float[par.threads()][MR * NR];
         scratch = new int[par.threads()][3 * 7];
@@ -277,7 +278,7 @@ final class CpuConv {
     void backwardCol2im(float[] dy, int dyOff, Geometry g, float[] aT, float[] dx, int dxOff) {
         int p = g.oh * g.ow, k = g.k();
         Arrays.fill(dx, dxOff, dxOff + g.c * g.h * g.w, 0f);
-        int bandRows = Math.max(1, Math.min(g.oh, BAND_PIXELS / g.ow));
+        int bandRows = Math.max(1, Math.min(g.oh, bandPixels / g.ow));
         if (col.length < k * bandRows * g.ow) col = new float[k * bandRows * g.ow];
         float[] cb = col;
         for (int oy0 = 0; oy0 < g.oh; oy0 += bandRows) {

@@ -33,7 +33,7 @@ final class PoolKernels {
 
     /** colMax, win: per-thread buffers of at least w floats. */
     static void maxForward(float[] x, int xo, int h, int w, PoolSpec s, float[] y, int yo, int oh, int ow, float[] colMax, float[] win) {
-        int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW();
+        int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padTop(), pw = s.padLeft();
         // Output columns whose window lies fully inside the row: the stride-1 vector pass needs no clipping there.
         int inLo = Math.min(ow, (pw + sw - 1) / sw), inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - kw + pw, sw) + 1));
         for (int oy = 0; oy < oh; oy++) {
@@ -114,7 +114,7 @@ final class PoolKernels {
      */
     static void maxBackward(float[] x, int xo, int h, int w, PoolSpec s, float[] dy, int dyo, int oh, int ow, float[] dx,
                             float[] colMax, float[] colRow, float[] index) {
-        int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW();
+        int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padTop(), pw = s.padLeft();
         int inLo = Math.min(ow, (pw + sw - 1) / sw), inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - kw + pw, sw) + 1));
         Arrays.fill(dx, xo, xo + h * w, 0f);
         for (int oy = 0; oy < oh; oy++) {

@@ -57,6 +57,14 @@ final class VectorOps {
         for (; i < to; i++) y[i] = Math.fma(a, x[i], y[i]);
     }
 
+    /** y = a + b. */
+    static void add(float[] a, float[] b, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L)
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(y, i);
+        for (; i < to; i++) y[i] = a[i] + b[i];
+    }
+
     /** x *= a. */
     static void scale(float[] x, float a, int from, int to) {
         int i = from;

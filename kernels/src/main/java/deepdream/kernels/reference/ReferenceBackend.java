@@ -5,6 +5,7 @@ import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
+import deepdream.kernels.BackendChecks;
 import deepdream.kernels.HostBackend;
 
 /**
@@ -30,8 +31,8 @@ public class ReferenceBackend extends HostBackend {
         int n = x.n(), c = x.c(), h = x.h(), w = x.w();
         int m = weight.n(), cg = c / s.groups(), mg = m / s.groups();
         int oh = s.outH(h), ow = s.outW(w);
-        checkConv(x, weight, s, y);
-        if (bias != null && bias.size() != m) throw new IllegalArgumentException("conv2d: bias has " + bias.size() + " values for " + m + " outputs");
+        BackendChecks.conv("conv2d", x, weight, bias, s, y);
+        BackendChecks.writable("conv2d", y);
         float[] xd = data(x), wd = data(weight), yd = data(y), bd = bias == null ? null : data(bias);
         for (int in = 0; in < n; in++)
             for (int o = 0; o < m; o++) {
@@ -41,10 +42,10 @@ public class ReferenceBackend extends HostBackend {
                         double sum = bd == null ? 0 : bd[o];
                         for (int ci = 0; ci < cg; ci++)
                             for (int ky = 0; ky < s.kernelH(); ky++) {
-                                int iy = py * s.strideH() - s.padH() + ky;
+                                int iy = py * s.strideH() - s.padTop() + ky * s.dilationH();
                                 if (iy < 0 || iy >= h) continue;
                                 for (int kx = 0; kx < s.kernelW(); kx++) {
-                                    int ix = px * s.strideW() - s.padW() + kx;
+                                    int ix = px * s.strideW() - s.padLeft() + kx * s.dilationW();
                                     if (ix < 0 || ix >= w) continue;
                                     sum += (double) wd[((o * cg + ci) * s.kernelH() + ky) * s.kernelW() + kx]
                                             * xd[((in * c + g * cg + ci) * h + iy) * w + ix];
@@ -61,7 +62,8 @@ public class ReferenceBackend extends HostBackend {
         int n = dx.n(), c = dx.c(), h = dx.h(), w = dx.w();
         int m = weight.n(), cg = c / s.groups(), mg = m / s.groups();
         int oh = s.outH(h), ow = s.outW(w);
-        checkConv(dx, weight, s, dy);
+        BackendChecks.conv("conv2d backward", dx, weight, null, s, dy);
+        BackendChecks.writable("conv2d backward", dx);
         float[] dyd = data(dy), wd = data(weight), dxd = data(dx);
         for (int in = 0; in < n; in++)
             for (int ch = 0; ch < c; ch++) {
@@ -71,11 +73,11 @@ public class ReferenceBackend extends HostBackend {
                         double sum = 0;
                         for (int o = g * mg; o < (g + 1) * mg; o++)
                             for (int ky = 0; ky < s.kernelH(); ky++) {
-                                int ty = iy + s.padH() - ky;   // = py * strideH
+                                int ty = iy + s.padTop() - ky * s.dilationH();   // = py * strideH
                                 if (ty < 0 || ty % s.strideH() != 0 || ty / s.strideH() >= oh) continue;
                                 int py = ty / s.strideH();
                                 for (int kx = 0; kx < s.kernelW(); kx++) {
-                                    int tx = ix + s.padW() - kx;
+                                    int tx = ix + s.padLeft() - kx * s.dilationW();
                                     if (tx < 0 || tx % s.strideW() != 0 || tx / s.strideW() >= ow) continue;
                                     int px = tx / s.strideW();
                                     sum += (double) wd[((o * cg + ci) * s.kernelH() + ky) * s.kernelW() + kx]
@@ -87,19 +89,11 @@ public class ReferenceBackend extends HostBackend {
             }
     }
 
-    private static void checkConv(Tensor x, Tensor weight, ConvSpec s, Tensor y) {
-        if (x.c() % s.groups() != 0 || weight.n() % s.groups() != 0 || weight.c() * s.groups() != x.c())
-            throw new IllegalArgumentException("conv2d: input " + Shapes.toString(x.shape()) + " and weight " + Shapes.toString(weight.shape())
-                    + " do not fit groups=" + s.groups());
-        if (weight.h() != s.kernelH() || weight.w() != s.kernelW())
-            throw new IllegalArgumentException("conv2d: weight " + Shapes.toString(weight.shape()) + " does not match kernel " + s.kernelH() + "x" + s.kernelW());
-        Shapes.require("conv2d output", y, x.n(), weight.n(), s.outH(x.h()), s.outW(x.w()));
-    }
-
     @Override
     public void innerProduct(Tensor x, Tensor weight, Tensor bias, Tensor y) {
         int n = x.n(), in = x.size() / n, out = weight.dim(0);
-        checkInnerProduct(x, weight, y);
+        BackendChecks.innerProduct("inner product", x, weight, bias, y);
+        BackendChecks.writable("inner product", y);
         float[] xd = data(x), wd = data(weight), yd = data(y), bd = bias == null ? null : data(bias);
         for (int s = 0; s < n; s++)
             for (int o = 0; o < out; o++) {
@@ -112,7 +106,8 @@ public class ReferenceBackend extends HostBackend {
     @Override
     public void innerProductBackwardData(Tensor dy, Tensor weight, Tensor dx) {
         int n = dx.n(), in = dx.size() / n, out = weight.dim(0);
-        checkInnerProduct(dx, weight, dy);
+        BackendChecks.innerProduct("inner product backward", dx, weight, null, dy);
+        BackendChecks.writable("inner product backward", dx);
         float[] dyd = data(dy), wd = data(weight), dxd = data(dx);
         for (int s = 0; s < n; s++)
             for (int i = 0; i < in; i++) {
@@ -122,43 +117,44 @@ public class ReferenceBackend extends HostBackend {
             }
     }
 
-    private static void checkInnerProduct(Tensor x, Tensor weight, Tensor y) {
-        if (weight.rank() != 2 || x.size() / x.n() != weight.dim(1))
-            throw new IllegalArgumentException("inner product: input " + Shapes.toString(x.shape()) + " does not fit weight " + Shapes.toString(weight.shape()));
-        if (y.n() != x.n() || y.size() != x.n() * weight.dim(0))
-            throw new IllegalArgumentException("inner product: output " + Shapes.toString(y.shape()) + ", expected " + x.n() + "×" + weight.dim(0));
-    }
-
     // ---- element-wise layers --------------------------------------------------------------
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        Shapes.requireSame("relu", x, y);
+        BackendChecks.elementwise("relu", x, y);
         float[] xd = data(x), yd = data(y);
         for (int i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : 0f;
     }
 
     @Override
     public void reluBackward(Tensor x, Tensor dy, Tensor dx) {
-        Shapes.requireSame("relu backward", x, dy);
-        Shapes.requireSame("relu backward", x, dx);
+        BackendChecks.same("relu backward", x, dy);
+        BackendChecks.elementwise("relu backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         for (int i = 0; i < xd.length; i++) dxd[i] = xd[i] > 0 ? dyd[i] : 0f;
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        BackendChecks.same("add", a, b);
+        BackendChecks.elementwise("add", a, y);
+        float[] ad = data(a), bd = data(b), yd = data(y);
+        for (int i = 0; i < ad.length; i++) yd[i] = ad[i] + bd[i];
     }
 
     // ---- pooling ----------------------------------------------------------------------------
 
     /**
-     * Caffe's pooling loops. Max: window clipped to the image, first maximum wins. Average: the
-     * divisor counts the window clipped to the padded image, the sum only the real pixels. A window
-     * lying wholly outside the image (possible only without padding and with stride &gt; kernel,
-     * which no real net uses) yields 0 here, where Caffe would write -FLT_MAX or divide by a
-     * negative size.
+     * The pooling loops of {@link PoolSpec}. Max: window clipped to the image, first maximum wins.
+     * Average: the sum over the window clipped to the image, divided by {@link #poolDivisor}. A window
+     * lying wholly outside the image (only Caffe's rounding, unpadded, with stride &gt; kernel, which no
+     * real net uses) yields 0 here, where Caffe would write -FLT_MAX or divide by a negative size.
      */
     @Override
     public void pool(Tensor x, PoolSpec s, Tensor y) {
+        BackendChecks.pool("pool", x, s, y);
+        BackendChecks.writable("pool", y);
         int n = x.n(), c = x.c(), h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
-        Shapes.require("pool output", y, n, c, oh, ow);
         float[] xd = data(x), yd = data(y);
         for (int plane = 0; plane < n * c; plane++) {
             int xo = plane * h * w;
@@ -169,15 +165,13 @@ public class ReferenceBackend extends HostBackend {
                         int arg = argmax(xd, xo, h, w, s, py, px);
                         out = arg < 0 ? 0f : xd[xo + arg];
                     } else {
-                        int y0 = py * s.strideH() - s.padH(), x0 = px * s.strideW() - s.padW();
-                        int y1 = Math.min(y0 + s.kernelH(), h + s.padH()), x1 = Math.min(x0 + s.kernelW(), w + s.padW());
-                        int poolSize = (y1 - y0) * (x1 - x0);
-                        y0 = Math.max(y0, 0); x0 = Math.max(x0, 0);
-                        y1 = Math.min(y1, h); x1 = Math.min(x1, w);
+                        int y0 = py * s.strideH() - s.padTop(), x0 = px * s.strideW() - s.padLeft();
+                        int y1 = Math.min(y0 + s.kernelH(), h), x1 = Math.min(x0 + s.kernelW(), w);
                         double sum = 0;
-                        for (int iy = y0; iy < y1; iy++)
-                            for (int ix = x0; ix < x1; ix++) sum += xd[xo + iy * w + ix];
-                        out = y0 < y1 && x0 < x1 ? (float) (sum / poolSize) : 0f;
+                        for (int iy = Math.max(y0, 0); iy < y1; iy++)
+                            for (int ix = Math.max(x0, 0); ix < x1; ix++) sum += xd[xo + iy * w + ix];
+                        int divisor = poolDivisor(s, h, w, py, px);
+                        out = divisor > 0 && Math.max(y0, 0) < y1 && Math.max(x0, 0) < x1 ? (float) (sum / divisor) : 0f;
                     }
                     yd[(plane * oh + py) * ow + px] = out;
                 }
@@ -186,9 +180,9 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void poolBackward(Tensor x, Tensor dy, PoolSpec s, Tensor dx) {
+        BackendChecks.pool("pool backward gradient", x, s, dy);
+        BackendChecks.elementwise("pool backward", x, dx);
         int n = x.n(), c = x.c(), h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
-        Shapes.require("pool backward gradient", dy, n, c, oh, ow);
-        Shapes.requireSame("pool backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         java.util.Arrays.fill(dxd, 0f);
         for (int plane = 0; plane < n * c; plane++) {
@@ -200,21 +194,31 @@ public class ReferenceBackend extends HostBackend {
                         int arg = argmax(xd, xo, h, w, s, py, px);
                         if (arg >= 0) dxd[xo + arg] += g;
                     } else {
-                        int y0 = py * s.strideH() - s.padH(), x0 = px * s.strideW() - s.padW();
-                        int y1 = Math.min(y0 + s.kernelH(), h + s.padH()), x1 = Math.min(x0 + s.kernelW(), w + s.padW());
-                        int poolSize = (y1 - y0) * (x1 - x0);
-                        y0 = Math.max(y0, 0); x0 = Math.max(x0, 0);
-                        y1 = Math.min(y1, h); x1 = Math.min(x1, w);
-                        for (int iy = y0; iy < y1; iy++)
-                            for (int ix = x0; ix < x1; ix++) dxd[xo + iy * w + ix] += g / poolSize;
+                        int divisor = poolDivisor(s, h, w, py, px);
+                        if (divisor <= 0) continue;
+                        int y0 = py * s.strideH() - s.padTop(), x0 = px * s.strideW() - s.padLeft();
+                        int y1 = Math.min(y0 + s.kernelH(), h), x1 = Math.min(x0 + s.kernelW(), w);
+                        for (int iy = Math.max(y0, 0); iy < y1; iy++)
+                            for (int ix = Math.max(x0, 0); ix < x1; ix++) dxd[xo + iy * w + ix] += g / divisor;
                     }
                 }
         }
     }
 
+    /**
+     * Average pooling's divisor for window (py, px): the window clipped to the padded input when
+     * padding counts (Caffe, ONNX count_include_pad=1), else clipped to the input (the pixels summed).
+     */
+    protected static int poolDivisor(PoolSpec s, int h, int w, int py, int px) {
+        int y0 = py * s.strideH() - s.padTop(), x0 = px * s.strideW() - s.padLeft();
+        if (s.countIncludePad())
+            return (Math.min(y0 + s.kernelH(), h + s.padBottom()) - y0) * (Math.min(x0 + s.kernelW(), w + s.padRight()) - x0);
+        return Math.max(0, Math.min(y0 + s.kernelH(), h) - Math.max(y0, 0)) * Math.max(0, Math.min(x0 + s.kernelW(), w) - Math.max(x0, 0));
+    }
+
     /** Offset within the plane of the first maximum of window (py, px), or -1 for an empty window. */
     protected static int argmax(float[] xd, int planeOffset, int h, int w, PoolSpec s, int py, int px) {
-        int y0 = py * s.strideH() - s.padH(), x0 = px * s.strideW() - s.padW();
+        int y0 = py * s.strideH() - s.padTop(), x0 = px * s.strideW() - s.padLeft();
         int y1 = Math.min(y0 + s.kernelH(), h), x1 = Math.min(x0 + s.kernelW(), w);
         y0 = Math.max(y0, 0); x0 = Math.max(x0, 0);
         int arg = -1;
@@ -235,7 +239,7 @@ public class ReferenceBackend extends HostBackend {
     /** scale_c = k + alpha/size · Σ a² over the channel window; b = a · scale^-beta. */
     @Override
     public void lrn(Tensor x, LrnSpec s, Tensor y) {
-        Shapes.requireSame("lrn", x, y);
+        BackendChecks.elementwise("lrn", x, y);
         int n = x.n(), c = x.c(), hw = x.h() * x.w();
         float[] xd = data(x), yd = data(y);
         for (int in = 0; in < n; in++)
@@ -252,8 +256,8 @@ public class ReferenceBackend extends HostBackend {
      */
     @Override
     public void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec s, Tensor dx) {
-        Shapes.requireSame("lrn backward", x, dy);
-        Shapes.requireSame("lrn backward", x, dx);
+        BackendChecks.same("lrn backward", x, dy);
+        BackendChecks.elementwise("lrn backward", x, dx);
         int n = x.n(), c = x.c(), hw = x.h() * x.w(), half = (s.size() - 1) / 2;
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         double[] scale = new double[c], ratio = new double[c];
@@ -287,7 +291,7 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void softmax(Tensor x, Tensor y) {
-        Shapes.requireSame("softmax", x, y);
+        BackendChecks.elementwise("softmax", x, y);
         int n = x.n(), c = x.c(), hw = x.h() * x.w();
         float[] xd = data(x), yd = data(y);
         for (int in = 0; in < n; in++)
@@ -304,8 +308,8 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
-        Shapes.requireSame("softmax backward", y, dy);
-        Shapes.requireSame("softmax backward", y, dx);
+        BackendChecks.same("softmax backward", y, dy);
+        BackendChecks.elementwise("softmax backward", y, dx);
         int n = y.n(), c = y.c(), hw = y.h() * y.w();
         float[] yd = data(y), dyd = data(dy), dxd = data(dx);
         for (int in = 0; in < n; in++)
@@ -326,7 +330,8 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void copyIntoChannels(Tensor src, Tensor dst, int channelOffset) {
-        checkChannelSlice("concat", src, dst, channelOffset);
+        BackendChecks.channelSlice("concat", src, dst, channelOffset);
+        BackendChecks.writable("concat", dst);
         int hw = src.h() * src.w(), cs = src.c(), cd = dst.c();
         float[] sd = data(src), dd = data(dst);
         for (int in = 0; in < src.n(); in++)
@@ -336,7 +341,8 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void copyFromChannels(Tensor src, int channelOffset, Tensor dst) {
-        checkChannelSlice("concat backward", dst, src, channelOffset);
+        BackendChecks.channelSlice("concat backward", dst, src, channelOffset);
+        BackendChecks.writable("concat backward", dst);
         int hw = dst.h() * dst.w(), cs = src.c(), cd = dst.c();
         float[] sd = data(src), dd = data(dst);
         for (int in = 0; in < dst.n(); in++)
@@ -344,33 +350,30 @@ public class ReferenceBackend extends HostBackend {
                 System.arraycopy(sd, (in * cs + channelOffset + ch) * hw, dd, (in * cd + ch) * hw, hw);
     }
 
-    /** part must fit into channels [offset, offset + part.c()) of whole. */
-    private static void checkChannelSlice(String what, Tensor part, Tensor whole, int offset) {
-        if (part.n() != whole.n() || part.h() != whole.h() || part.w() != whole.w() || offset < 0 || offset + part.c() > whole.c())
-            throw new IllegalArgumentException(what + ": " + Shapes.toString(part.shape()) + " does not fit channels from " + offset
-                    + " of " + Shapes.toString(whole.shape()));
-    }
-
     // ---- element-wise arithmetic and reductions ---------------------------------------------
 
     @Override
-    public void fill(Tensor t, float value) { java.util.Arrays.fill(data(t), value); }
+    public void fill(Tensor t, float value) {
+        BackendChecks.writable("fill", t);
+        java.util.Arrays.fill(data(t), value);
+    }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        Shapes.requireSame("copy", src, dst);
+        BackendChecks.elementwise("copy", src, dst);
         System.arraycopy(data(src), 0, data(dst), 0, src.size());
     }
 
     @Override
     public void axpy(float a, Tensor x, Tensor y) {
-        Shapes.requireSame("axpy", x, y);
+        BackendChecks.elementwise("axpy", x, y);
         float[] xd = data(x), yd = data(y);
         for (int i = 0; i < xd.length; i++) yd[i] += a * xd[i];
     }
 
     @Override
     public void scale(Tensor x, float a) {
+        BackendChecks.writable("scale", x);
         float[] xd = data(x);
         for (int i = 0; i < xd.length; i++) xd[i] *= a;
     }
@@ -391,7 +394,7 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public double dot(Tensor a, Tensor b) {
-        Shapes.requireSame("dot", a, b);
+        BackendChecks.same("dot", a, b);
         float[] ad = data(a), bd = data(b);
         double s = 0;
         for (int i = 0; i < ad.length; i++) s += (double) ad[i] * bd[i];
@@ -399,20 +402,22 @@ public class ReferenceBackend extends HostBackend {
     }
 
     @Override
-    public float get(Tensor t, int index) { return data(t)[checkIndex(t, index)]; }
+    public float get(Tensor t, int index) {
+        BackendChecks.index(t, index);
+        return data(t)[index];
+    }
 
     @Override
-    public void set(Tensor t, int index, float value) { data(t)[checkIndex(t, index)] = value; }
-
-    private static int checkIndex(Tensor t, int index) {
-        if (index < 0 || index >= t.size())
-            throw new IndexOutOfBoundsException("index " + index + " outside tensor " + Shapes.toString(t.shape()));
-        return index;
+    public void set(Tensor t, int index, float value) {
+        BackendChecks.index(t, index);
+        BackendChecks.writable("set", t);
+        data(t)[index] = value;
     }
 
     @Override
     public void fillChannel(Tensor t, int channel, float value) {
-        checkChannel(t, channel);
+        BackendChecks.channel(t, channel);
+        BackendChecks.writable("fillChannel", t);
         int hw = t.h() * t.w();
         float[] d = data(t);
         for (int in = 0; in < t.n(); in++)
@@ -421,7 +426,7 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public double sumChannel(Tensor t, int channel) {
-        checkChannel(t, channel);
+        BackendChecks.channel(t, channel);
         int hw = t.h() * t.w();
         float[] d = data(t);
         double s = 0;
@@ -430,15 +435,9 @@ public class ReferenceBackend extends HostBackend {
         return s;
     }
 
-    private static void checkChannel(Tensor t, int channel) {
-        if (channel < 0 || channel >= t.c())
-            throw new IllegalArgumentException("channel " + channel + " outside 0.." + (t.c() - 1) + " of " + Shapes.toString(t.shape()));
-    }
-
     @Override
     public void roll(Tensor src, int dy, int dx, Tensor dst) {
-        Shapes.requireSame("roll", src, dst);
-        if (src == dst || data(src) == data(dst)) throw new IllegalArgumentException("roll: dst must not be src");
+        BackendChecks.roll(src, dst, data(src) == data(dst));
         int h = src.h(), w = src.w(), hw = h * w;
         float[] sd = data(src), dd = data(dst);
         for (int plane = 0; plane < src.n() * src.c(); plane++)
@@ -449,9 +448,7 @@ public class ReferenceBackend extends HostBackend {
 
     @Override
     public void clampChannels(Tensor x, float[] lo, float[] hi) {
-        if (lo.length != x.c() || hi.length != x.c())
-            throw new IllegalArgumentException("clampChannels: " + lo.length + " lower and " + hi.length + " upper bounds for "
-                    + x.c() + " channels");
+        BackendChecks.clampBounds(x, lo, hi);
         int hw = x.h() * x.w();
         float[] d = data(x);
         for (int in = 0; in < x.n(); in++)

@@ -22,7 +22,7 @@
 typedef struct {
     int C, H, W;        // x (forward input / backward output)
     int M, OH, OW;      // y (forward output / backward input)
-    int KH, KW, SH, SW, PH, PW, groups;
+    int KH, KW, SH, SW, PH, PW, DH, DW, groups;   // PH, PW: top and left pads (the bottom/right ones only size OH, OW)
 } Geom;
 
 #if BACKWARD == 0
@@ -36,7 +36,7 @@ inline float loadB(__global const float* in, const Geom* g, int n, int grp, int 
     int c = k / khw, rem = k - c * khw;
     int kh = rem / g->KW, kw = rem - kh * g->KW;
     int oh = col / g->OW, ow = col - oh * g->OW;
-    int ih = oh * g->SH - g->PH + kh, iw = ow * g->SW - g->PW + kw;
+    int ih = oh * g->SH - g->PH + kh * g->DH, iw = ow * g->SW - g->PW + kw * g->DW;
     if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) return 0.0f;
     return in[((n * g->C + grp * Cg + c) * g->H + ih) * g->W + iw];
 }
@@ -56,7 +56,7 @@ inline float loadB(__global const float* in, const Geom* g, int n, int grp, int 
     int m = k / khw, rem = k - m * khw;
     int kh = rem / g->KW, kw = rem - kh * g->KW;
     int ih = col / g->W, iw = col - ih * g->W;
-    int th = ih + g->PH - kh, tw = iw + g->PW - kw;
+    int th = ih + g->PH - kh * g->DH, tw = iw + g->PW - kw * g->DW;
     if (th < 0 || tw < 0) return 0.0f;
     int oh = th / g->SH, ow = tw / g->SW;
     if (oh * g->SH != th || ow * g->SW != tw || oh >= g->OH || ow >= g->OW) return 0.0f;
@@ -71,8 +71,8 @@ inline float loadB(__global const float* in, const Geom* g, int n, int grp, int 
 __kernel void conv_gemm(__global const float* in, __global const float* w,
                         __global const float* bias, int hasBias, __global float* out,
                         int C, int H, int W, int M, int OH, int OW,
-                        int KH, int KW, int SH, int SW, int PH, int PW, int groups) {
-    Geom g = {C, H, W, M, OH, OW, KH, KW, SH, SW, PH, PW, groups};
+                        int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int groups) {
+    Geom g = {C, H, W, M, OH, OW, KH, KW, SH, SW, PH, PW, DH, DW, groups};
     const int rows = ROWS(g), cols = COLS(g), K = KDIM(g);
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int colBase = get_group_id(0) * BN, rowBase = get_group_id(1) * BM;
@@ -128,7 +128,8 @@ __kernel void conv_gemm(__global const float* in, __global const float* w,
         px[j] = iw + g.PW;
 #endif
     }
-    const bool pointwise = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0;
+    // OH == H and OW == W: no bottom/right padding either.
+    const bool pointwise = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.OH == g.H && g.OW == g.W;
     if (pointwise) {
         // 1×1 convolutions (most of GoogLeNet): B is the input itself, k its channel; no bounds but the last columns.
 #if BACKWARD == 0
@@ -167,11 +168,11 @@ __kernel void conv_gemm(__global const float* in, __global const float* w,
         for (int j = 0; j < TN; j++) {
             float v = 0.0f;
 #if BACKWARD == 0
-            int ih = py[j] + kh, iw = px[j] + kw;
+            int ih = py[j] + kh * g.DH, iw = px[j] + kw * g.DW;
             if (live[j] && ih >= 0 && ih < g.H && iw >= 0 && iw < g.W)
                 v = in[((n * g.C + grp * (g.C / g.groups) + ch) * g.H + ih) * g.W + iw];
 #else
-            int th = py[j] - kh, tw = px[j] - kw;
+            int th = py[j] - kh * g.DH, tw = px[j] - kw * g.DW;
             if (live[j] && th >= 0 && tw >= 0) {
                 int oh = th, ow = tw;
                 bool hit = true;

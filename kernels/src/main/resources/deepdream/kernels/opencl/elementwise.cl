@@ -11,6 +11,11 @@ __kernel void axpy(float a, __global const float* x, __global float* y, int n) {
     if (i < n) y[i] += a * x[i];
 }
 
+__kernel void add(__global const float* a, __global const float* b, __global float* y, int n) {
+    int i = get_global_id(0);
+    if (i < n) y[i] = a[i] + b[i];
+}
+
 __kernel void scale(__global float* x, float a, int n) {
     int i = get_global_id(0);
     if (i < n) x[i] *= a;

@@ -1,4 +1,6 @@
-// Caffe pooling, ceil-mode output size computed on the host (PoolSpec). Index i runs over the
+// Pooling (PoolSpec); the output size (floor, ceil or Caffe's rounding) is computed on the host.
+// PH, PW are the top and left pads; PB, PR the bottom and right ones, which only matter to the
+// divisor of average pooling when padding counts (INCLUDE_PAD). Index i runs over the
 // output (forward) or the input (backward: a gather over the windows containing each input, so
 // no two work-items write the same element and no float atomics are needed).
 
@@ -20,7 +22,7 @@ inline int argmax_window(__global const float* plane, int H, int W, int oh, int 
 }
 
 __kernel void max_pool(__global const float* x, __global float* y, int H, int W, int OH, int OW,
-                       int KH, int KW, int SH, int SW, int PH, int PW, int n) {
+                       int KH, int KW, int SH, int SW, int PH, int PW, int PB, int PR, int includePad, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     int q = i / (OH * OW), r = i - q * (OH * OW);
@@ -32,18 +34,24 @@ __kernel void max_pool(__global const float* x, __global float* y, int H, int W,
     y[i] = plane[argmax_window(plane, H, W, oh, ow, KH, KW, SH, SW, PH, PW)];
 }
 
-// Average: the divisor is the window clipped to the PADDED input (padded zeros count), then the
-// sum runs over the window clipped to the input.
+// Average's divisor: the window clipped to the PADDED input when padding counts (Caffe, ONNX
+// count_include_pad=1), else the window clipped to the input (the pixels summed).
+inline int pool_divisor(int hs, int ws, int H, int W, int KH, int KW, int PB, int PR, int includePad) {
+    if (includePad) return (min(hs + KH, H + PB) - hs) * (min(ws + KW, W + PR) - ws);
+    return max(0, min(hs + KH, H) - max(hs, 0)) * max(0, min(ws + KW, W) - max(ws, 0));
+}
+
+// Average: the sum runs over the window clipped to the input.
 __kernel void ave_pool(__global const float* x, __global float* y, int H, int W, int OH, int OW,
-                       int KH, int KW, int SH, int SW, int PH, int PW, int n) {
+                       int KH, int KW, int SH, int SW, int PH, int PW, int PB, int PR, int includePad, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     int q = i / (OH * OW), r = i - q * (OH * OW);
     int oh = r / OW, ow = r - oh * OW;
     int hs = oh * SH - PH, ws = ow * SW - PW;
-    int he = min(hs + KH, H + PH), we = min(ws + KW, W + PW);
-    int count = (he - hs) * (we - ws);
-    hs = max(hs, 0); ws = max(ws, 0); he = min(he, H); we = min(we, W);
+    int count = pool_divisor(hs, ws, H, W, KH, KW, PB, PR, includePad);
+    int he = min(hs + KH, H), we = min(ws + KW, W);
+    hs = max(hs, 0); ws = max(ws, 0);
     if (hs >= he || ws >= we) { y[i] = 0.0f; return; }   // empty window (see max_pool)
     __global const float* plane = x + q * H * W;
     float s = 0.0f;
@@ -59,7 +67,7 @@ __kernel void ave_pool(__global const float* x, __global float* y, int H, int W,
 
 __kernel void max_pool_backward(__global const float* x, __global const float* dy, __global float* dx,
                                 int H, int W, int OH, int OW,
-                                int KH, int KW, int SH, int SW, int PH, int PW, int n) {
+                                int KH, int KW, int SH, int SW, int PH, int PW, int PB, int PR, int includePad, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     int q = i / (H * W), r = i - q * (H * W);
@@ -77,7 +85,7 @@ __kernel void max_pool_backward(__global const float* x, __global const float* d
 
 __kernel void ave_pool_backward(__global const float* dy, __global float* dx,
                                 int H, int W, int OH, int OW,
-                                int KH, int KW, int SH, int SW, int PH, int PW, int n) {
+                                int KH, int KW, int SH, int SW, int PH, int PW, int PB, int PR, int includePad, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     int q = i / (H * W), r = i - q * (H * W);
@@ -89,8 +97,8 @@ __kernel void ave_pool_backward(__global const float* dy, __global float* dx,
     for (int oh = ohs; oh < ohe; oh++)
         for (int ow = ows; ow < owe; ow++) {
             int hs = oh * SH - PH, ws = ow * SW - PW;
-            int count = (min(hs + KH, H + PH) - hs) * (min(ws + KW, W + PW) - ws);
-            s += g[oh * OW + ow] / count;
+            int count = pool_divisor(hs, ws, H, W, KH, KW, PB, PR, includePad);
+            if (count > 0) s += g[oh * OW + ow] / count;
         }
     dx[i] = s;
 }

@@ -8,6 +8,7 @@ import deepdream.engine.autograd.Tape;
 import deepdream.engine.autograd.Var;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
 import deepdream.engine.ops.Concat;
@@ -47,9 +48,9 @@ class InceptionGradientTest {
         NetDef def = TinyInception.netDef(11, 4, 6, 6);
         Map<String, Conv2d> convs = new HashMap<>();
         for (LayerDef l : def.layers())
-            if (l.kind() == LayerDef.Kind.CONVOLUTION) {
+            if (l.spec() instanceof LayerSpec.Convolution conv) {
                 HostBlob w = l.blobs().get(0), bias = l.blobs().get(1);
-                convs.put(l.name(), new Conv2d(b.upload(w.data(), w.shape()), b.upload(bias.data(), bias.shape()), (ConvSpec) l.spec()));
+                convs.put(l.name(), new Conv2d(b.upload(w.data(), w.shape()), b.upload(bias.data(), bias.shape()), conv.geometry()));
             }
         Relu relu = new Relu();
         Differentiable block = Differentiable.ofTape("inception block (tape)", (tape, x) -> {

@@ -5,7 +5,7 @@ import deepdream.engine.Tensor;
 import deepdream.engine.autograd.Tape;
 import deepdream.engine.autograd.Var;
 import deepdream.engine.model.LayerDef;
-import deepdream.engine.model.LayerDef.Kind;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
 import deepdream.engine.ops.Op;
@@ -128,7 +128,7 @@ class NetTest {
     @Test
     void aLayerMayReadTheSameBlobTwice() {
         List<LayerDef> layers = new ArrayList<>(def.layers());
-        layers.add(new LayerDef("twice", Kind.CONCAT, List.of("inc/pool", "inc/pool"), "twice", null, List.of()));
+        layers.add(new LayerDef("twice", new LayerSpec.Concat(), List.of("inc/pool", "inc/pool"), "twice"));
         NetDef twice = new NetDef("twice", "data", def.inputShape(), layers, def.meanBgr());
         try (Net net = Net.build(twice, b); Tape tape = Tape.noGrad(b)) {
             Var y = net.forward(tape, tape.leaf(input(6, 6), false), "twice");
@@ -138,9 +138,9 @@ class NetTest {
 
     @Test
     void aLayerReadingAnUnknownBlobIsRejectedAtBuildTime() {
-        List<LayerDef> layers = List.of(new LayerDef("r", Kind.RELU, List.of("nope"), "r", null, List.of()));
+        List<LayerDef> layers = List.of(new LayerDef("r", new LayerSpec.Relu(), List.of("nope"), "r"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Net.build(new NetDef("bad", "data", new int[] {1, 1, 1, 1}, layers, null), b));
+                () -> Net.build(new NetDef("bad", "data", new int[] {1, 1, 1, 1}, layers, new float[] {0}), b));
         assertTrue(e.getMessage().contains("'r'") && e.getMessage().contains("'nope'"), e.getMessage());
     }
 }

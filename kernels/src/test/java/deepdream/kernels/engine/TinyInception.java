@@ -4,7 +4,7 @@ import deepdream.engine.ConvSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
-import deepdream.engine.model.LayerDef.Kind;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.NetDef;
 
 import java.util.ArrayList;
@@ -34,10 +34,9 @@ final class TinyInception {
         conv(layers, rnd, "inc/3x3", "inc/3x3_reduce", 2, 3, 3, 1, 1.5);
         conv(layers, rnd, "inc/5x5_reduce", "data", channels, 2, 1, 0, MAX_INPUT);
         conv(layers, rnd, "inc/5x5", "inc/5x5_reduce", 2, 2, 5, 2, 1.5);
-        layers.add(new LayerDef("inc/pool", Kind.POOLING, List.of("data"), "inc/pool", PoolSpec.max(3, 1, 1), List.of()));
+        layers.add(new LayerDef("inc/pool", new LayerSpec.Pooling(PoolSpec.max(3, 1, 1)), List.of("data"), "inc/pool"));
         conv(layers, rnd, "inc/pool_proj", "inc/pool", channels, 2, 1, 0, MAX_INPUT);
-        layers.add(new LayerDef("inc/output", Kind.CONCAT, List.of("inc/1x1", "inc/3x3", "inc/5x5", "inc/pool_proj"),
-                "inc/output", null, List.of()));
+        layers.add(new LayerDef("inc/output", new LayerSpec.Concat(), List.of("inc/1x1", "inc/3x3", "inc/5x5", "inc/pool_proj"), "inc/output"));
         return new NetDef("tiny-inception", "data", new int[] {1, channels, h, w}, layers, new float[] {104, 117, 123});
     }
 
@@ -50,8 +49,7 @@ final class TinyInception {
         float[] wt = new float[out * fanIn], bias = new float[out];
         for (int i = 0; i < wt.length; i++) wt[i] = (float) ((2 * rnd.nextDouble() - 1) * 0.5 / (fanIn * maxIn));
         for (int o = 0; o < out; o++) bias[o] = o % 2 == 0 ? 1f : -1f;   // both kinds in every layer with ≥ 2 outputs
-        layers.add(new LayerDef(name, Kind.CONVOLUTION, List.of(bottom), name, ConvSpec.square(k, 1, pad),
-                List.of(new HostBlob(new int[] {out, in, k, k}, wt), new HostBlob(new int[] {out}, bias))));
-        layers.add(new LayerDef(name.replace("inc/", "inc/relu_"), Kind.RELU, List.of(name), name, null, List.of()));
+        layers.add(new LayerDef(name, new LayerSpec.Convolution(ConvSpec.square(k, 1, pad)), List.of(bottom), name, List.of(new HostBlob(new int[] {out, in, k, k}, wt), new HostBlob(new int[] {out}, bias))));
+        layers.add(new LayerDef(name.replace("inc/", "inc/relu_"), new LayerSpec.Relu(), List.of(name), name));
     }
 }

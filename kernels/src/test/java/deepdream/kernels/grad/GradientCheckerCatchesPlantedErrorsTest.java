@@ -59,7 +59,7 @@ class GradientCheckerCatchesPlantedErrorsTest {
                 for (int plane = 0; plane < x.n() * x.c(); plane++)
                     for (int py = 0; py < oh; py++)
                         for (int px = 0; px < ow; px++) {
-                            int y0 = py * s.strideH() - s.padH(), x0 = px * s.strideW() - s.padW();
+                            int y0 = py * s.strideH() - s.padTop(), x0 = px * s.strideW() - s.padLeft();
                             int y1 = Math.min(y0 + s.kernelH() - 1, h), x1 = Math.min(x0 + s.kernelW(), w);   // bug: - 1
                             y0 = Math.max(y0, 0); x0 = Math.max(x0, 0);
                             int arg = -1;

@@ -5,6 +5,7 @@ import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Tensor;
+import deepdream.kernels.BackendComparison;
 
 import deepdream.kernels.reference.ReferenceBackend;
 import net.jqwik.api.Example;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import static deepdream.kernels.opencl.ClComparison.TOLERANCE;
+import static deepdream.kernels.BackendComparison.TOLERANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every op of the OpenCL backend against the reference backend on random shapes: odd sizes,
  * channel counts that are no multiple of 16, padding, strides 1 and 2 (and 3 for pooling),
  * kernels 1/3/5/7 (rectangular too), groups, ceil-mode overhang, LRN sizes 1–7. Copies and
- * element-wise ops must match exactly; sums within {@link ClComparison#TOLERANCE}
+ * element-wise ops must match exactly; sums within {@link BackendComparison#TOLERANCE}
  * (norm-wise relative error, defined there). Convolutions run with both the device's tuning
  * and the GPU tiles (local memory), so both code paths are checked on any device.
  */
@@ -66,11 +67,11 @@ class OpenClBackendTest {
                                 @ForAll @IntRange(min = 1, max = 19) int h, @ForAll @IntRange(min = 1, max = 23) int w,
                                 @ForAll boolean withBias, @ForAll long seed) {
         ConvSpec s = convSpec(khIndex, kwIndex, stride, pad, groups);
-        int hh = Math.max(h, s.kernelH() - 2 * s.padH()), ww = Math.max(w, s.kernelW() - 2 * s.padW());
+        int hh = Math.max(h, s.kernelH() - 2 * s.padTop()), ww = Math.max(w, s.kernelW() - 2 * s.padLeft());
         Random r = new Random(seed);
         int c = cg * groups, m = mg * groups;
-        float[] x = ClComparison.random(r, n * c * hh * ww), wt = ClComparison.random(r, m * cg * s.kernelH() * s.kernelW());
-        float[] bias = withBias ? ClComparison.random(r, m) : null;
+        float[] x = BackendComparison.uniform(r, n * c * hh * ww), wt = BackendComparison.uniform(r, m * cg * s.kernelH() * s.kernelW());
+        float[] bias = withBias ? BackendComparison.uniform(r, m) : null;
         int[] yShape = {n, m, s.outH(hh), s.outW(ww)};
         float[] expected = run(ref, b -> {
             Tensor y = out(b, yShape);
@@ -95,12 +96,12 @@ class OpenClBackendTest {
                                             @ForAll @IntRange(min = 1, max = 19) int h, @ForAll @IntRange(min = 1, max = 23) int w,
                                             @ForAll long seed) {
         ConvSpec s = convSpec(khIndex, kwIndex, stride, pad, groups);
-        h = Math.max(h, s.kernelH() - 2 * s.padH());
-        w = Math.max(w, s.kernelW() - 2 * s.padW());
+        h = Math.max(h, s.kernelH() - 2 * s.padTop());
+        w = Math.max(w, s.kernelW() - 2 * s.padLeft());
         Random r = new Random(seed);
         int c = cg * groups, m = mg * groups, hh = h, ww = w;
         int[] dyShape = {n, m, s.outH(h), s.outW(w)};
-        float[] dy = ClComparison.random(r, n * m * dyShape[2] * dyShape[3]), wt = ClComparison.random(r, m * cg * s.kernelH() * s.kernelW());
+        float[] dy = BackendComparison.uniform(r, n * m * dyShape[2] * dyShape[3]), wt = BackendComparison.uniform(r, m * cg * s.kernelH() * s.kernelW());
         java.util.function.Function<Backend, Tensor> op = b -> {
             Tensor dx = out(b, n, c, hh, ww);
             b.conv2dBackwardData(b.upload(dy, dyShape), b.upload(wt, m, cg, s.kernelH(), s.kernelW()), s, dx);
@@ -124,7 +125,7 @@ class OpenClBackendTest {
         // 70 output channels and 81 pixels span two 64-row and two 64-column GPU tiles.
         Random r = new Random(7);
         ConvSpec s = ConvSpec.square(3, 1, 1);
-        float[] x = ClComparison.random(r, 2 * 19 * 9 * 9), wt = ClComparison.random(r, 70 * 19 * 9);
+        float[] x = BackendComparison.uniform(r, 2 * 19 * 9 * 9), wt = BackendComparison.uniform(r, 70 * 19 * 9);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor y = out(b, 2, 70, 9, 9);
             b.conv2d(b.upload(x, 2, 19, 9, 9), b.upload(wt, 70, 19, 3, 3), null, s, y);
@@ -142,8 +143,8 @@ class OpenClBackendTest {
                                       @ForAll boolean withBias, @ForAll long seed) {
         Random r = new Random(seed);
         int in = c * hw * hw;
-        float[] x = ClComparison.random(r, n * in), wt = ClComparison.random(r, out * in), dy = ClComparison.random(r, n * out);
-        float[] bias = withBias ? ClComparison.random(r, out) : null;
+        float[] x = BackendComparison.uniform(r, n * in), wt = BackendComparison.uniform(r, out * in), dy = BackendComparison.uniform(r, n * out);
+        float[] bias = withBias ? BackendComparison.uniform(r, out) : null;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor y = out(b, n, out);
             b.innerProduct(b.upload(x, n, c, hw, hw), b.upload(wt, out, in), bias == null ? null : b.upload(bias, out), y);
@@ -161,7 +162,7 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void reluMatchesReferenceExactly(@ForAll @IntRange(min = 1, max = 3000) int size, @ForAll boolean inPlace, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = ClComparison.randomTies(r, size, 6), dy = ClComparison.random(r, size);
+        float[] x = BackendComparison.ties(r, size, 6), dy = BackendComparison.uniform(r, size);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor xt = b.upload(x, size);
             Tensor y = inPlace ? xt : out(b, size);
@@ -183,7 +184,7 @@ class OpenClBackendTest {
                                  @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 7) int w,
                                  @ForAll @IntRange(min = 1, max = 20) int magnitude, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = ClComparison.random(r, n * c * h * w), dy = ClComparison.random(r, n * c * h * w);
+        float[] x = BackendComparison.uniform(r, n * c * h * w), dy = BackendComparison.uniform(r, n * c * h * w);
         for (int i = 0; i < x.length; i++) x[i] *= magnitude;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor y = out(b, n, c, h, w);
@@ -210,12 +211,12 @@ class OpenClBackendTest {
                               @ForAll @IntRange(min = 1, max = 17) int h, @ForAll @IntRange(min = 1, max = 16) int w,
                               @ForAll long seed) {
         PoolSpec s = new PoolSpec(max ? PoolSpec.Method.MAX : PoolSpec.Method.AVE, kh, kw, sh, sw, Math.min(ph, kh - 1), Math.min(pw, kw - 1));
-        int hh = Math.max(h, kh - 2 * s.padH()), ww = Math.max(w, kw - 2 * s.padW());
+        int hh = Math.max(h, kh - 2 * s.padTop()), ww = Math.max(w, kw - 2 * s.padLeft());
         Random r = new Random(seed);
         // Coarse values: many ties, so the first-maximum rule decides where max-pool gradients go.
-        float[] x = ClComparison.randomTies(r, n * c * hh * ww, 4);
+        float[] x = BackendComparison.ties(r, n * c * hh * ww, 4);
         int[] yShape = {n, c, s.outH(hh), s.outW(ww)};
-        float[] dy = ClComparison.random(r, n * c * yShape[2] * yShape[3]);
+        float[] dy = BackendComparison.uniform(r, n * c * yShape[2] * yShape[3]);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor y = out(b, yShape);
             b.pool(b.upload(x, n, c, hh, ww), s, y);
@@ -250,7 +251,7 @@ class OpenClBackendTest {
         float[] alphas = {1e-4f, 0.1f, 1f};
         LrnSpec s = new LrnSpec(1 + 2 * sizeIndex, alphas[alphaIndex], 0.75f, kIsTwo ? 2f : 1f);
         Random r = new Random(seed);
-        float[] x = ClComparison.random(r, n * c * h * w), dy = ClComparison.random(r, n * c * h * w);
+        float[] x = BackendComparison.uniform(r, n * c * h * w), dy = BackendComparison.uniform(r, n * c * h * w);
         for (int i = 0; i < x.length; i++) x[i] *= magnitude;
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor y = out(b, n, c, h, w);
@@ -277,7 +278,7 @@ class OpenClBackendTest {
         int[] cs = {c1, c2, c3};
         int total = c1 + c2 + c3;
         float[][] parts = new float[3][];
-        for (int i = 0; i < 3; i++) parts[i] = ClComparison.random(r, n * cs[i] * h * w);
+        for (int i = 0; i < 3; i++) parts[i] = BackendComparison.uniform(r, n * cs[i] * h * w);
         java.util.function.Function<Backend, Tensor> fwd = b -> {
             Tensor out = out(b, n, total, h, w);
             int off = 0;
@@ -297,7 +298,7 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void arithmeticMatchesReference(@ForAll @IntRange(min = 1, max = 5000) int size, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = ClComparison.random(r, size), y = ClComparison.random(r, size);
+        float[] x = BackendComparison.uniform(r, size), y = BackendComparison.uniform(r, size);
         float a = r.nextFloat() * 4 - 2, v = r.nextFloat();
         java.util.function.Function<Backend, Tensor> ops = b -> {
             Tensor xt = b.upload(x, size), yt = b.upload(y, size), z = out(b, size);
@@ -322,7 +323,7 @@ class OpenClBackendTest {
     @Property(tries = 15)
     void reductionsMatchReference(@ForAll @IntRange(min = 1, max = 200_000) int size, @ForAll long seed) {
         Random r = new Random(seed);
-        float[] x = ClComparison.random(r, size), y = ClComparison.random(r, size);
+        float[] x = BackendComparison.uniform(r, size), y = BackendComparison.uniform(r, size);
         Tensor rx = ref.upload(x, size), ry = ref.upload(y, size), cx = cl.upload(x, size), cy = cl.upload(y, size);
         // A sum of ±terms can cancel to ~0, so the error is measured against the sum of |terms|.
         double absTerms = ref.sumAbs(rx);
@@ -339,7 +340,7 @@ class OpenClBackendTest {
                                   @ForAll @IntRange(min = 1, max = 40) int h, @ForAll @IntRange(min = 1, max = 40) int w, @ForAll long seed) {
         Random r = new Random(seed);
         int ch = r.nextInt(c);
-        float[] x = ClComparison.random(r, n * c * h * w);
+        float[] x = BackendComparison.uniform(r, n * c * h * w);
         float[] lo = new float[c], hi = new float[c];
         for (int i = 0; i < c; i++) { lo[i] = -r.nextFloat() * 0.8f; hi[i] = r.nextFloat() * 0.8f; }
         Tensor rx = ref.upload(x, n, c, h, w), cx = cl.upload(x, n, c, h, w);
@@ -364,7 +365,7 @@ class OpenClBackendTest {
     void rollMatchesReferenceExactly(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
                                      @ForAll @IntRange(min = 1, max = 30) int h, @ForAll @IntRange(min = 1, max = 31) int w,
                                      @ForAll @IntRange(min = -70, max = 70) int dy, @ForAll @IntRange(min = -70, max = 70) int dx, @ForAll long seed) {
-        float[] x = ClComparison.random(new Random(seed), n * c * h * w);
+        float[] x = BackendComparison.uniform(new Random(seed), n * c * h * w);
         java.util.function.Function<Backend, Tensor> op = b -> {
             Tensor out = out(b, n, c, h, w);
             b.roll(b.upload(x, n, c, h, w), dy, dx, out);
@@ -390,7 +391,7 @@ class OpenClBackendTest {
 
     @Example
     void uploadDownloadRoundTripsAndRejectsForeignTensors() {
-        float[] data = ClComparison.random(new Random(3), 1234);
+        float[] data = BackendComparison.uniform(new Random(3), 1234);
         Tensor t = cl.upload(data, 2, 617);
         check("upload/download", t.toHost(), data, 0);
         Tensor foreign = ref.upload(data, 2, 617);
@@ -435,7 +436,7 @@ class OpenClBackendTest {
     }
 
     private static void check(String what, float[] got, float[] expected, double tolerance) {
-        double err = ClComparison.assertClose(what, got, expected, tolerance);
+        double err = BackendComparison.assertCloseTo(what, got, expected, tolerance);
         synchronized (worst) { worst.merge(what, err, Math::max); }
     }
 

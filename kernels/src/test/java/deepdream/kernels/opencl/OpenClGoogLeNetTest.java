@@ -2,6 +2,7 @@ package deepdream.kernels.opencl;
 
 import deepdream.engine.Backend;
 import deepdream.engine.Tensor;
+import deepdream.kernels.BackendComparison;
 import deepdream.engine.model.LayerDef;
 import deepdream.engine.model.Net;
 import deepdream.engine.model.NetDef;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static deepdream.kernels.opencl.ClComparison.TOLERANCE;
+import static deepdream.kernels.BackendComparison.TOLERANCE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class OpenClGoogLeNetTest {
         long t1 = System.nanoTime();
         float[][] got = step(cl, def, image);
         long t2 = System.nanoTime();
-        double gradErr = ClComparison.relativeError(got[1], expected[1]);
+        double gradErr = BackendComparison.relativeError(expected[1], got[1]);
         double maxRef = 0;
         for (float v : expected[1]) maxRef = Math.max(maxRef, Math.abs(v));
         int outside = 0;
@@ -65,7 +66,7 @@ class OpenClGoogLeNetTest {
         System.out.printf("[opencl tests] GoogLeNet step at %dx%d: reference %.1f s, opencl %.1f s (includes kernel compilation "
                         + "on a first run); input gradient: relative error %.3e, %d of %d elements beyond 1e-4%n",
                 INPUT[2], INPUT[3], (t1 - t0) / 1e9, (t2 - t1) / 1e9, gradErr, outside, got[1].length);
-        double actErr = ClComparison.assertClose("inception_4c/output", got[0], expected[0], TOLERANCE);
+        double actErr = BackendComparison.assertCloseTo("inception_4c/output", got[0], expected[0], TOLERANCE);
         System.out.printf("[opencl tests] GoogLeNet step: inception_4c/output relative error %.3e%n", actErr);
         assertTrue(outside <= got[1].length / 100, outside + " input-gradient elements beyond 1e-4 (allowed: 1%)");
     }
@@ -108,7 +109,7 @@ class OpenClGoogLeNetTest {
                 Tensor cout = cl.allocate(rout.shape());
                 cl.fill(cout, Float.NaN);   // must be overwritten completely
                 cops.get(i).forward(cl, cin, cout);
-                double e = ClComparison.assertClose(l.name() + " forward", cout, rout, TOLERANCE);
+                double e = BackendComparison.assertCloseTo(l.name() + " forward", cout, rout, TOLERANCE);
                 if (e > worst) { worst = e; worstWhere = l.name() + " forward"; }
                 release(cin);
                 cout.release();
@@ -138,7 +139,7 @@ class OpenClGoogLeNetTest {
                 Tensor cout = toCl(new Tensor[] {values.get(i)})[0], cdy = toCl(new Tensor[] {grads[i + 1]})[0];
                 cops.get(i).backward(cl, cin, cout, cdy, cgrad);
                 for (int k = 0; k < from.length; k++) {
-                    double e = ClComparison.assertClose(layers.get(i).name() + " backward (input " + k + ")", cgrad[k], rgrad[k], TOLERANCE);
+                    double e = BackendComparison.assertCloseTo(layers.get(i).name() + " backward (input " + k + ")", cgrad[k], rgrad[k], TOLERANCE);
                     if (e > worst) { worst = e; worstWhere = layers.get(i).name() + " backward"; }
                     int p = from[k] + 1;
                     if (grads[p] == null) grads[p] = rgrad[k];

@@ -3,6 +3,7 @@ package deepdream.kernels.visualize;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.model.HostBlob;
 import deepdream.engine.model.LayerDef;
+import deepdream.engine.model.LayerSpec;
 import deepdream.engine.model.NetDef;
 
 import java.util.ArrayList;
@@ -38,9 +39,8 @@ final class SmallConvNet {
         int in = CHANNELS * 12 * 12;
         float[] w = new float[CLASSES * in], bias = new float[CLASSES];
         for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextGaussian() * Math.sqrt(1.0 / in));
-        layers.add(new LayerDef("fc", LayerDef.Kind.INNER_PRODUCT, List.of(LAYER), "fc", null,
-                List.of(new HostBlob(new int[] {CLASSES, in}, w), new HostBlob(new int[] {CLASSES}, bias))));
-        layers.add(new LayerDef("prob", LayerDef.Kind.SOFTMAX, List.of("fc"), "prob", null, List.of()));
+        layers.add(new LayerDef("fc", new LayerSpec.InnerProduct(), List.of(LAYER), "fc", List.of(new HostBlob(new int[] {CLASSES, in}, w), new HostBlob(new int[] {CLASSES}, bias))));
+        layers.add(new LayerDef("prob", new LayerSpec.Softmax(), List.of("fc"), "prob"));
         return new NetDef("small-classifier", "data", convs.inputShape(), layers, convs.meanBgr());
     }
 
@@ -49,8 +49,7 @@ final class SmallConvNet {
         float[] w = new float[out * fanIn], bias = new float[out];
         double std = Math.sqrt(2.0 / fanIn);
         for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextGaussian() * std);
-        layers.add(new LayerDef(name, LayerDef.Kind.CONVOLUTION, List.of(bottom), name, s,
-                List.of(new HostBlob(new int[] {out, in, s.kernelH(), s.kernelW()}, w), new HostBlob(new int[] {out}, bias))));
-        layers.add(new LayerDef(name + "/relu", LayerDef.Kind.RELU, List.of(name), name, null, List.of()));
+        layers.add(new LayerDef(name, new LayerSpec.Convolution(s), List.of(bottom), name, List.of(new HostBlob(new int[] {out, in, s.kernelH(), s.kernelW()}, w), new HostBlob(new int[] {out}, bias))));
+        layers.add(new LayerDef(name + "/relu", new LayerSpec.Relu(), List.of(name), name));
     }
 }

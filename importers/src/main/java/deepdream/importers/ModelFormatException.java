@@ -1,4 +1,4 @@
-package deepdream.importers.caffe;
+package deepdream.importers;
 
 /**
  * A model file that cannot be used: unreadable, malformed, or not matching its prototxt. The message

@@ -1,4 +1,6 @@
-package deepdream.importers.caffe;
+package deepdream.importers;
+
+import deepdream.engine.model.Preprocessing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +15,25 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 
-/** The models deepdream knows: the bundled manifest weights/models.properties. */
+/**
+ * The models deepdream knows, of any format: the bundled manifest weights/models.properties. Per
+ * model: its format ({@code NAME.format}, default caffe, see {@link ModelImporters}), the bundled
+ * architecture, where its weights come from, and its preprocessing: {@code NAME.channel_order}
+ * (BGR), {@code NAME.mean} ({@code NAME.mean_bgr} for Caffe's BGR files), {@code NAME.std} (1),
+ * {@code NAME.scale} (1), {@code NAME.input_size} (the prototxt's).
+ */
 public final class ModelCatalog {
     public static final String RESOURCE = "/deepdream/weights/models.properties";
 
     /** One known model: where its weights come from and how to check and use them. */
-    public record Entry(String name, String title, String prototxtResource, String fileName, String url, String sha1,
-                        long size, String license, float[] meanBgr, String labelsFile, String labelsUrl) {
+    public record Entry(String name, String format, String title, String prototxtResource, String fileName, String url, String sha1,
+                        long size, String license, Preprocessing preprocessing, String labelsFile, String labelsUrl) {
+        /** The BGR mean of a Caffe-style model (see {@link Preprocessing#isCaffeStyle}). */
+        public float[] meanBgr() {
+            if (!preprocessing.isCaffeStyle()) throw new UnsupportedOperationException("model " + name + " is not preprocessed Caffe's way: " + preprocessing);
+            return preprocessing.mean();
+        }
+
         /** The bundled architecture's text. */
         public String prototxt() {
             try (InputStream in = ModelCatalog.class.getResourceAsStream("/deepdream/weights/" + prototxtResource)) {
@@ -67,15 +81,33 @@ public final class ModelCatalog {
         for (String k : p.stringPropertyNames()) if (k.endsWith(".url")) names.add(k.substring(0, k.length() - 4));
         Map<String, Entry> m = new LinkedHashMap<>();
         for (String n : names) {
-            String[] mean = p.getProperty(n + ".mean_bgr", "104,117,123").split(",");
-            float[] meanBgr = new float[3];
-            for (int i = 0; i < 3; i++) meanBgr[i] = Float.parseFloat(mean[i].trim());
-            m.put(n, new Entry(n, p.getProperty(n + ".title", n), p.getProperty(n + ".prototxt", n + ".prototxt"),
+            m.put(n, new Entry(n, p.getProperty(n + ".format", "caffe"), p.getProperty(n + ".title", n), p.getProperty(n + ".prototxt", n + ".prototxt"),
                     p.getProperty(n + ".file", n + ".caffemodel"), p.getProperty(n + ".url"), p.getProperty(n + ".sha1", ""),
                     Long.parseLong(p.getProperty(n + ".size", "-1")), p.getProperty(n + ".license", "see the model's source"),
-                    meanBgr, p.getProperty(n + ".labels_file", "synset_words.txt"), p.getProperty(n + ".labels_url")));
+                    preprocessing(p, n), p.getProperty(n + ".labels_file", "synset_words.txt"), p.getProperty(n + ".labels_url")));
         }
         return new ModelCatalog(m, p.getProperty("default", names.isEmpty() ? null : names.first()));
+    }
+
+    private static Preprocessing preprocessing(Properties p, String n) {
+        try {
+            Preprocessing.ChannelOrder order = Preprocessing.ChannelOrder.valueOf(p.getProperty(n + ".channel_order", "BGR").trim().toUpperCase(java.util.Locale.ROOT));
+            float[] mean = floats(p.getProperty(n + ".mean", p.getProperty(n + ".mean_bgr", "104,117,123")));
+            float[] std = floats(p.getProperty(n + ".std", "1,1,1"));
+            float scale = Float.parseFloat(p.getProperty(n + ".scale", "1").trim());
+            String[] size = p.getProperty(n + ".input_size", "0x0").trim().split("x");
+            return new Preprocessing(order, mean, std, scale, Integer.parseInt(size[0].trim()), Integer.parseInt(size[1].trim()));
+        } catch (RuntimeException e) {
+            throw new ModelFormatException("model catalog entry '" + n + "': bad preprocessing (" + e.getMessage()
+                    + "); expected channel_order RGB|BGR, mean/std as 3 numbers a,b,c, scale a number, input_size HxW");
+        }
+    }
+
+    private static float[] floats(String list) {
+        String[] parts = list.split(",");
+        float[] f = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) f[i] = Float.parseFloat(parts[i].trim());
+        return f;
     }
 
     public List<Entry> entries() { return new ArrayList<>(entries.values()); }

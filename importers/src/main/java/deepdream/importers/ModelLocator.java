@@ -1,4 +1,4 @@
-package deepdream.importers.caffe;
+package deepdream.importers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
