@@ -274,6 +274,19 @@ public final class Dreamer {
      */
     public double[] channelActivity(PlanarImage rgb, String blob) {
         net.requireBlob(blob);
+        Backend b = net.backend();
+        return atBlob(rgb, blob, "the photo", v -> {
+            double[] means = new double[v.c()];
+            for (int c = 0; c < means.length; c++) means[c] = b.sumChannel(v, c) / ((double) v.n() * v.h() * v.w());
+            return means;
+        });
+    }
+
+    /**
+     * Runs {@code read} on the activation of {@code blob} for an image shrunk to {@link #GUIDE_MAX_SIDE}
+     * (no gradient): what channel rankings and guides look at. {@code what} names the image in errors.
+     */
+    private <T> T atBlob(PlanarImage rgb, String blob, String what, java.util.function.Function<Tensor, T> read) {
         PlanarImage g = shrink(rgb);
         PlanarImage in = Preprocess.toNet(g, mean);
         Backend b = net.backend();
@@ -283,12 +296,9 @@ public final class Dreamer {
             try {
                 a = net.forward(tape, tape.leaf(t, false), blob);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the photo (" + g.width() + "x" + g.height() + ") is too small for layer " + blob + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(what + " (" + g.width() + "x" + g.height() + ") is too small for layer " + blob + ": " + e.getMessage(), e);
             }
-            Tensor v = a.value();
-            double[] means = new double[v.c()];
-            for (int c = 0; c < means.length; c++) means[c] = b.sumChannel(v, c) / ((double) v.n() * v.h() * v.w());
-            return means;
+            return read.apply(a.value());
         } finally {
             t.release();
         }
@@ -338,26 +348,7 @@ public final class Dreamer {
 
     /** The guide's features at the blob (guide shrunk to {@link #GUIDE_MAX_SIDE} first). */
     private Objective guideObjective(PlanarImage guideRgb, String blob) {
-        PlanarImage g = guideRgb;
-        int side = Math.max(g.height(), g.width());
-        if (side > GUIDE_MAX_SIDE) {
-            double s = (double) GUIDE_MAX_SIDE / side;
-            g = Resize.bilinear(g, Math.max(1, (int) Math.round(g.height() * s)), Math.max(1, (int) Math.round(g.width() * s)));
-        }
-        PlanarImage in = Preprocess.toNet(g, mean);
-        Backend b = net.backend();
-        Tensor t = b.upload(in.data(), in.nchw());
-        try (Tape tape = Tape.noGrad(b)) {
-            Var a;
-            try {
-                a = net.forward(tape, tape.leaf(t, false), blob);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the guide image (" + g.width() + "x" + g.height() + ") is too small for layer " + blob + ": " + e.getMessage(), e);
-            }
-            return Objective.guide(a.value().toHost(), a.value().c());
-        } finally {
-            t.release();
-        }
+        return atBlob(guideRgb, blob, "the guide image", v -> Objective.guide(v.toHost(), v.c()));
     }
 
     /** The smallest octave must still reach every objective blob; say how to fix it otherwise. */
