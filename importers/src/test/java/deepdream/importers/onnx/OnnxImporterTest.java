@@ -132,7 +132,7 @@ class OnnxImporterTest {
         g.setInitializer(0, w.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", "weights.bin")).addExternalData(entry("offset", "16")));
         Path f = write(g, 13);
-        assertArrayEquals(OnnxImporter.read(f, OnnxImporter.TORCHVISION).layers().get(0).blobs().get(0).data(), inline.layers().get(0).blobs().get(0).data());
+        assertArrayEquals(inline.layers().get(0).blobs().get(0).data(), OnnxImporter.read(f, OnnxImporter.TORCHVISION).layers().get(0).blobs().get(0).data());
         Files.delete(tmp.resolve("weights.bin"));
         assertMessage(f, "'w' is stored in", "weights.bin", "does not exist");
     }
