@@ -124,6 +124,9 @@ final class OnnxGraph {
                 m.map(n);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
+            } catch (IndexOutOfBoundsException e) {
+                // The mappers read the inputs an op requires by position; a node with fewer is malformed.
+                throw error("has " + n.getInputCount() + " inputs, fewer than a " + n.getOpType() + " node needs");
             }
         }
         for (ValueInfoProto out : g.getOutputList())
@@ -156,9 +159,9 @@ final class OnnxGraph {
         Blob x = blob(0);
         Const w = constInput(1, "weight");
         if (w.dims.length != 4) throw error("only 2-D convolutions are supported; weight has shape " + Arrays.toString(w.dims));
-        int[] k = ints("kernel_shape", new int[] {w.dims[2], w.dims[3]});
-        int[] s = ints("strides", new int[] {1, 1});
-        int[] d = ints("dilations", new int[] {1, 1});
+        int[] k = pair("kernel_shape", new int[] {w.dims[2], w.dims[3]});
+        int[] s = pair("strides", new int[] {1, 1});
+        int[] d = pair("dilations", new int[] {1, 1});
         int[] p = pads(n, k, s, d, x.shape);
         ConvSpec spec = new ConvSpec(k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3], d[0], d[1], (int) integer("group", 1));
         List<HostBlob> consts = new ArrayList<>(List.of(w.blob()));
@@ -168,10 +171,10 @@ final class OnnxGraph {
 
     private void pool(NodeProto n, PoolSpec.Method method) {
         Blob x = blob(0);
-        int[] k = ints("kernel_shape", null);
-        if (k == null || k.length != 2) throw error("needs a 2-D kernel_shape");
-        int[] s = ints("strides", new int[] {1, 1});
-        int[] d = ints("dilations", new int[] {1, 1});
+        int[] k = pair("kernel_shape", null);
+        if (k == null) throw error("needs a 2-D kernel_shape");
+        int[] s = pair("strides", new int[] {1, 1});
+        int[] d = pair("dilations", new int[] {1, 1});
         if (d[0] != 1 || d[1] != 1) throw error("dilated pooling is not supported");
         int[] p = pads(n, k, s, d, x.shape);
         boolean ceil = integer("ceil_mode", 0) != 0;
@@ -502,6 +505,13 @@ final class OnnxGraph {
     private String string(String name, String dflt) {
         AttributeProto a = attribute(name);
         return a == null ? dflt : a.getS().toStringUtf8();
+    }
+
+    /** A 2-D op's attribute: exactly two values (height, width). */
+    private int[] pair(String name, int[] dflt) {
+        int[] v = ints(name, dflt);
+        if (v != null && v.length != 2) throw error("has " + v.length + " " + name + " values; a 2-D op needs 2");
+        return v;
     }
 
     private int[] ints(String name, int[] dflt) {
