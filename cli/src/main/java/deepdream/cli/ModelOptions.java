@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * the bundled BVLC GoogLeNet with weights from $DEEPDREAM_WEIGHTS or the user cache.
  */
 public final class ModelOptions {
-    @Option(names = "--model", paramLabel = "MODEL", description = "Model architecture, format by its name: a Caffe deploy .prototxt (default: the bundled BVLC GoogLeNet).")
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model, format by its name: a Caffe deploy .prototxt, or an .onnx with its weights (default: the bundled BVLC GoogLeNet).")
     public Path model;
 
     @Option(names = "--weights", paramLabel = "CAFFEMODEL",
@@ -45,6 +45,8 @@ public final class ModelOptions {
 
     /** Architecture and weights. */
     public NetDef loadNet() {
+        if (model != null && !wrap(() -> ModelImporters.forFile(model)).separateWeights())
+            return wrap(() -> ModelImporters.forFile(model).load(model, null));   // weights inside (ONNX)
         Path w = weightsPath();
         return wrap(() -> model != null ? ModelImporters.forFile(model).load(model, w) : CaffeImporter.loadDefault(w));
     }

@@ -1,6 +1,7 @@
 package deepdream.importers;
 
 import deepdream.importers.caffe.CaffeModelImporter;
+import deepdream.importers.onnx.OnnxImporter;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
 public final class ModelImporters {
     private ModelImporters() {}
 
-    public static final List<ModelImporter> ALL = List.of(new CaffeModelImporter());
+    public static final List<ModelImporter> ALL = List.of(new OnnxImporter(), new CaffeModelImporter());
 
     /** The importer of this format name, or an error listing the known ones. */
     public static ModelImporter byFormat(String format) {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never an allocation sized by a declared length the file does not hold (the heap would run out).
  * 1000 tries per property in CI; {@code -Djqwik.tries.default=100000} for a long run.
  */
-class CaffeParsersFuzzTest {
+public class CaffeParsersFuzzTest {
     static final String PROTOTXT = TinyNets.deployText();
     static final byte[] CAFFEMODEL = TinyNets.snapshotV2(TinyNets.randomWeights(3)).toByteArray();
     static final long SLOW_MS = 2000;
@@ -53,7 +53,7 @@ class CaffeParsersFuzzTest {
     }
 
     /** "loaded" or "format error"; any other exception, or a slow parse, fails the property. */
-    static String outcome(java.util.function.Supplier<NetDef> load) {
+    public static String outcome(java.util.function.Supplier<NetDef> load) {
         long t0 = System.nanoTime();
         try {
             load.get();
@@ -68,7 +68,7 @@ class CaffeParsersFuzzTest {
     }
 
     /** kind 0: flip 1–8 bits; 1: truncate; 2: a varint length set huge at a random place; 3: repeat a stretch. */
-    static byte[] mutate(byte[] in, Random r, int kind) {
+    public static byte[] mutate(byte[] in, Random r, int kind) {
         switch (kind) {
             case 0 -> {
                 byte[] b = in.clone();
