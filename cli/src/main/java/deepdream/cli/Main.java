@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "deepdream",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet.",
+        description = "DeepDream in pure Java: dream, classify, inspect and visualize Caffe GoogLeNet (and ONNX models).",
+        footer = {"", "Two more commands run through the ./deepdream launcher, each from its own jar built on first use:",
+                "  serve   a web page for dreaming on this machine (docs/serve.md)",
+                "  batch   dream a folder of images on Apache Spark, here or on a cluster",
+                "          (docs/cluster.md)"},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DreamCommand.class,
