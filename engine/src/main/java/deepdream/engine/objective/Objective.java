@@ -38,6 +38,15 @@ public interface Objective {
     /** One unit: activation[0][c][y][x] (for 2-D blobs such as class scores, use y = x = 0). */
     static Objective unit(int channel, int y, int x) { return new Unit(channel, y, x); }
 
+    /** Lucid's direction: mean over N, C, H, W of a[n][c][y][x]·v[c] (v has one component per channel). */
+    static Objective direction(float[] vector) { return new Direction(vector); }
+
+    /**
+     * Lucid's diversity of a batch: (1/N) Σ_{i≠j} ⟨Ĝ_i, Ĝ_j⟩ of the images' normalized Gram matrices.
+     * Give it a negative weight to push the images apart.
+     */
+    static Objective diversity() { return new Diversity(); }
+
     /** Σ a·t for a fixed tensor t of the activation's shape. */
     static Objective dot(Tensor target) { return new Dot(target); }
 

@@ -27,6 +27,30 @@ public interface ImageTransform {
     /** Random zoom about the centre by a factor drawn log-uniformly from [1/(1+f), 1+f], same size. */
     static ImageTransform scaleJitter(double f) { return new ScaleJitter(f); }
 
+    /** Pad every side with pixels of value 0 (the mean colour in the net's input space); not random. */
+    static ImageTransform pad(int pixels) { return new Pad(pixels); }
+
+    /** Lucid's jitter: a random (H − d) × (W − d) crop. */
+    static ImageTransform cropJitter(int pixels) { return new RandomCrop(pixels); }
+
+    /** Resize by a factor drawn uniformly from the list (the size changes). */
+    static ImageTransform randomScale(double... factors) { return new RandomScale(factors); }
+
+    /** Rotate about the centre by an angle (degrees) drawn uniformly from the list; outside reads 0. */
+    static ImageTransform randomRotate(double... degrees) { return new RandomRotate(degrees); }
+
+    /**
+     * Lucid's standard_transforms: pad 12, jitter 8, scale 0.90, 0.92, …, 1.10, rotate −10…10° (0
+     * weighted six times, as Lucid's list has five extra zeros), jitter 4.
+     */
+    static java.util.List<ImageTransform> lucid() {
+        double[] scales = new double[11];
+        for (int i = 0; i < 11; i++) scales[i] = 1 + (i - 5) / 50.0;
+        double[] angles = new double[26];
+        for (int i = 0; i < 21; i++) angles[i] = i - 10;
+        return new java.util.ArrayList<>(java.util.List.of(pad(12), cropJitter(8), randomScale(scales), randomRotate(angles), cropJitter(4)));
+    }
+
     /** Resize to a fixed size (a classifier only runs at its input size, e.g. 224×224). Not random. */
     static ImageTransform fitTo(int height, int width) { return new FitTo(height, width); }
 }

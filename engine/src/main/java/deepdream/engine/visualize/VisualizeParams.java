@@ -16,6 +16,20 @@ public final class VisualizeParams {
     private double octaveScale = 1.4, step = 2, scaleJitter = 0.05, tv = 0.002, tvBeta = 2, decay = 0.001, blurSigma = 0.5, noise = 8;
     private long seed;
     private PlanarImage init;
+    private Parameterization parameterization = Parameterization.PIXEL;
+    private Optimizer optimizer;            // null: the parameterisation's default
+    private Robustness robustness;          // null: the parameterisation's default
+    private double learningRate = Double.NaN, spectrumDecay = 1, diversityWeight = 100;
+    private int diversity = 1;
+
+    /** What the optimizer changes: the pixels, or Lucid's decorrelated Fourier coefficients ({@link FourierImage}). */
+    public enum Parameterization { PIXEL, FFT }
+
+    /** STEP: DeepDream's rule (x += step · g / mean|g|); ADAM: Adam with {@link #learningRate()}. */
+    public enum Optimizer { STEP, ADAM }
+
+    /** CLASSIC: scale jitter and circular jitter (this tool's); LUCID: {@link ImageTransform#lucid()}. */
+    public enum Robustness { CLASSIC, LUCID }
 
     private VisualizeParams() {}
 
@@ -26,6 +40,8 @@ public final class VisualizeParams {
         p.height = height; p.width = width; p.iterations = iterations; p.octaves = octaves; p.jitter = jitter; p.blurEvery = blurEvery;
         p.octaveScale = octaveScale; p.step = step; p.scaleJitter = scaleJitter; p.tv = tv; p.tvBeta = tvBeta; p.decay = decay;
         p.blurSigma = blurSigma; p.noise = noise; p.seed = seed; p.init = init;
+        p.parameterization = parameterization; p.optimizer = optimizer; p.robustness = robustness; p.learningRate = learningRate;
+        p.spectrumDecay = spectrumDecay; p.diversity = diversity; p.diversityWeight = diversityWeight;
         return p;
     }
 
@@ -48,6 +64,19 @@ public final class VisualizeParams {
     public double noise() { return noise; }
     /** The starting image (RGB 0..255, resized to the output size), or null for noise. */
     public PlanarImage init() { return init; }
+    public Parameterization parameterization() { return parameterization; }
+    /** Default: Adam for FFT (as Lucid), the step rule for pixels (as before). */
+    public Optimizer optimizer() { return optimizer != null ? optimizer : parameterization == Parameterization.FFT ? Optimizer.ADAM : Optimizer.STEP; }
+    /** Default: Lucid's transforms for FFT, the classic ones for pixels. */
+    public Robustness robustness() { return robustness != null ? robustness : parameterization == Parameterization.FFT ? Robustness.LUCID : Robustness.CLASSIC; }
+    /** Adam's learning rate; default 0.05 for FFT coefficients (Lucid's), 2 for pixels (0..255 units, as the step). */
+    public double learningRate() { return !Double.isNaN(learningRate) ? learningRate : parameterization == Parameterization.FFT ? 0.05 : 2; }
+    /** The FFT parameterisation's spectrum exponent: frequencies scaled by 1/f^decay (Lucid: 1). */
+    public double spectrumDecay() { return spectrumDecay; }
+    /** Images made together and pushed apart (1: no diversity term). */
+    public int diversity() { return diversity; }
+    /** Weight of the diversity term (subtracted; Lucid's tutorial: 100). */
+    public double diversityWeight() { return diversityWeight; }
 
     public VisualizeParams withSize(int h, int w) {
         require(h >= 1 && w >= 1, "size must be positive, got " + w + "x" + h);
@@ -73,11 +102,25 @@ public final class VisualizeParams {
         require(v == null || v.channels() == 3, "the starting image must be RGB");
         VisualizeParams p = copy(); p.init = v; return p;
     }
+    public VisualizeParams withParameterization(Parameterization v) { VisualizeParams p = copy(); p.parameterization = java.util.Objects.requireNonNull(v); return p; }
+    public VisualizeParams withOptimizer(Optimizer v) { VisualizeParams p = copy(); p.optimizer = v; return p; }
+    public VisualizeParams withRobustness(Robustness v) { VisualizeParams p = copy(); p.robustness = v; return p; }
+    public VisualizeParams withLearningRate(double v) { require(v > 0 && Double.isFinite(v), "learning rate must be positive, got " + v); VisualizeParams p = copy(); p.learningRate = v; return p; }
+    public VisualizeParams withSpectrumDecay(double v) { require(v >= 0 && Double.isFinite(v), "spectrum decay must be 0 or more, got " + v); VisualizeParams p = copy(); p.spectrumDecay = v; return p; }
+    public VisualizeParams withDiversity(int k, double weight) {
+        require(k >= 1, "diversity needs at least 1 image, got " + k);
+        require(weight >= 0 && Double.isFinite(weight), "diversity weight must be 0 or more, got " + weight);
+        VisualizeParams p = copy(); p.diversity = k; p.diversityWeight = weight; return p;
+    }
     /** Every regularizer off: plain gradient ascent (for comparisons). */
     public VisualizeParams withoutRegularizers() { return withJitter(0).withScaleJitter(0).withTv(0).withDecay(0).withBlur(0, blurSigma); }
 
-    /** The robustness transforms of each step, in order: scale jitter, then jitter. */
+    /**
+     * The robustness transforms of each step, in order: Lucid's five ({@link ImageTransform#lucid()}),
+     * or the classic scale jitter, then jitter.
+     */
     public List<ImageTransform> transforms() {
+        if (robustness() == Robustness.LUCID) return ImageTransform.lucid();
         List<ImageTransform> t = new ArrayList<>();
         if (scaleJitter > 0) t.add(ImageTransform.scaleJitter(scaleJitter));
         if (jitter > 0) t.add(ImageTransform.jitter(jitter));

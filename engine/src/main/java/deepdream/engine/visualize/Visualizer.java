@@ -8,6 +8,7 @@ import deepdream.engine.image.PlanarImage;
 import deepdream.engine.image.Preprocess;
 import deepdream.engine.image.Resize;
 import deepdream.engine.model.Net;
+import deepdream.engine.objective.Objective;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,24 @@ public final class Visualizer {
 
     /** The visualization, RGB 0..255, of size p.height() × p.width(). */
     public PlanarImage visualize(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
+        if (p.diversity() > 1) throw new IllegalArgumentException("diversity makes " + p.diversity() + " images: call visualizeAll");
+        return visualizeAll(objective, p, listener).get(0);
+    }
+
+    /**
+     * The p.diversity() visualizations made together (one unless diversity is asked for), RGB 0..255.
+     * With {@link VisualizeParams.Parameterization#FFT} the optimizer changes Lucid's Fourier
+     * coefficients ({@link FourierImage}) at the output size, for p.iterations() steps in one go
+     * (no octaves: the 1/f spectrum already forms the coarse shapes first); the image priors of the
+     * pixel path (TV, decay, blur) are not used, the parameterisation is the prior.
+     */
+    public List<PlanarImage> visualizeAll(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
+        if (p.parameterization() == VisualizeParams.Parameterization.FFT) return fourier(objective, p, listener);
+        if (p.diversity() > 1) throw new IllegalArgumentException("diversity works with the Fourier parameterisation only (--param fft)");
+        return List.of(pixels(objective, p, listener));
+    }
+
+    private PlanarImage pixels(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
         InputGradient gradient = new InputGradient(net, objective);
         List<int[]> sizes = octaveSizes(p);
         int[] fixed = netInputSize(objective, sizes);
@@ -83,8 +102,10 @@ public final class Visualizer {
             List<ImageTransform> transforms = p.withJitter(scaledJitter(p.jitter(), w, p.width())).transforms();
             if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
             listener.octaveStarted(o + 1, sizes.size(), h, w, 0);
+            // Adam's moments belong to one octave's pixels: a new octave (new size) starts them afresh.
+            Adam adam = p.optimizer() == VisualizeParams.Optimizer.ADAM ? new Adam(x.data().length, p.learningRate()) : null;
             for (int i = 0; i < p.iterations(); i++) {
-                double value = step(x, gradient, transforms, penalties, p.step(), random);
+                double value = step(x, gradient, transforms, penalties, p.step(), adam, random);
                 if (blur != null && (i + 1) % p.blurEvery() == 0) System.arraycopy(blur.apply(x).data(), 0, x.data(), 0, x.data().length);
                 clip(x);
                 listener.stepDone(o + 1, sizes.size(), i + 1, p.iterations(), value);
@@ -135,8 +156,8 @@ public final class Visualizer {
         }
     }
 
-    /** One ascent step in place on x; returns the objective's value (before the step). */
-    double step(PlanarImage x, InputGradient gradient, List<ImageTransform> transforms, List<Penalty> penalties, double step, SplittableRandom random) {
+    /** One ascent step in place on x (the step rule, or Adam when given); returns the objective's value (before the step). */
+    double step(PlanarImage x, InputGradient gradient, List<ImageTransform> transforms, List<Penalty> penalties, double step, Adam adam, SplittableRandom random) {
         Backend b = net.backend();
         List<ImageTransform.Instance> drawn = new ArrayList<>(transforms.size());
         PlanarImage seen = x;
@@ -176,8 +197,85 @@ public final class Visualizer {
                 pg.release();
             }
         }
-        for (int i = 0; i < xd.length; i++) xd[i] += gd[i];
+        if (adam != null) adam.ascend(xd, gd);
+        else for (int i = 0; i < xd.length; i++) xd[i] += gd[i];
         return value;
+    }
+
+    /** Lucid's start: every coefficient N(0, 0.01²), a nearly flat grey. */
+    static final double FOURIER_INIT_SD = 0.01;
+
+    private List<PlanarImage> fourier(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
+        if (p.init() != null) throw new IllegalArgumentException("a starting image (--init) needs the pixel parameterisation (--param pixel)");
+        int k = p.diversity(), h = p.height(), w = p.width();
+        List<InputGradient.Term> terms = new ArrayList<>(objective);
+        if (k > 1) {
+            for (InputGradient.Term t : objective)
+                if (!t.objective().isPositionwise())
+                    throw new IllegalArgumentException("diversity needs an objective on every image of the batch (a channel or a direction), not " + t.objective());
+            if (p.diversityWeight() > 0) terms.add(new InputGradient.Term(objective.get(0).blob(), -p.diversityWeight(), Objective.diversity()));
+        }
+        InputGradient gradient = new InputGradient(net, terms);
+        int[] fixed = netInputSize(objective, List.of(new int[] {h, w}));
+        List<ImageTransform> transforms = p.transforms();
+        if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
+
+        FourierImage image = new FourierImage(h, w, p.spectrumDecay(), mean);
+        SplittableRandom random = new SplittableRandom(p.seed());
+        double[][] params = new double[k][];
+        Adam[] adams = new Adam[k];
+        for (int i = 0; i < k; i++) {
+            params[i] = image.randomParameters(random, FOURIER_INIT_SD);
+            if (p.optimizer() == VisualizeParams.Optimizer.ADAM) adams[i] = new Adam(image.parameterCount(), p.learningRate());
+        }
+        Backend b = net.backend();
+        listener.octaveStarted(1, 1, h, w, 0);
+        for (int it = 0; it < p.iterations(); it++) {
+            FourierImage.Rendered[] rendered = new FourierImage.Rendered[k];
+            PlanarImage[] seen = new PlanarImage[k];
+            for (int i = 0; i < k; i++) seen[i] = (rendered[i] = image.render(params[i])).netInput();
+            // One draw of the transforms for the whole batch (as Lucid): the images stay one tensor.
+            List<ImageTransform.Instance> drawn = new ArrayList<>(transforms.size());
+            for (ImageTransform t : transforms) {
+                ImageTransform.Instance inst = t.sample(seen[0].height(), seen[0].width(), random);
+                drawn.add(inst);
+                for (int i = 0; i < k; i++) seen[i] = inst.forward(seen[i]);
+            }
+            int sh = seen[0].height(), sw = seen[0].width(), size = 3 * sh * sw;
+            float[] batch = new float[k * size];
+            for (int i = 0; i < k; i++) System.arraycopy(seen[i].data(), 0, batch, i * size, size);
+            int[] shape = {k, 3, sh, sw};
+            double value;
+            float[] g;
+            Tensor in = b.upload(batch, shape), grad = b.allocate(shape);
+            try {
+                value = gradient.compute(in, grad);
+                g = b.download(grad);
+            } finally {
+                in.release();
+                grad.release();
+            }
+            for (int i = 0; i < k; i++) {
+                PlanarImage gi = new PlanarImage(3, sh, sw, java.util.Arrays.copyOfRange(g, i * size, (i + 1) * size));
+                for (int d = drawn.size() - 1; d >= 0; d--) gi = drawn.get(d).adjoint(gi);
+                double[] pg = image.backward(rendered[i], gi);
+                if (adams[i] != null) adams[i].ascend(params[i], pg);
+                else stepRule(params[i], pg, p.step());
+            }
+            listener.stepDone(1, 1, it + 1, p.iterations(), value);
+        }
+        List<PlanarImage> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) out.add(Preprocess.fromNet(image.render(params[i]).netInput(), mean));
+        return out;
+    }
+
+    /** DeepDream's rule on parameters: θ += step · g / mean|g| (nothing when g is 0). */
+    private static void stepRule(double[] params, double[] g, double step) {
+        double sumAbs = 0;
+        for (double v : g) sumAbs += Math.abs(v);
+        if (sumAbs == 0) return;
+        double scale = step * g.length / sumAbs;
+        for (int i = 0; i < params.length; i++) params[i] += scale * g[i];
     }
 
     private void clip(PlanarImage x) {
