@@ -3,6 +3,7 @@ package deepdream.cli;
 import deepdream.cli.io.ContactSheet;
 import deepdream.cli.io.ImageFiles;
 import deepdream.cli.io.ImageWriter;
+import deepdream.cli.io.Npy;
 import deepdream.engine.Backend;
 import deepdream.engine.dream.DreamParams;
 import deepdream.engine.dream.InputGradient;
@@ -52,8 +53,13 @@ public final class VisualizeCommand implements Runnable {
         @Option(names = "--channel", paramLabel = "C", description = "Maximize the mean of channel C of the layer.")
         Integer channel;
 
-        @Option(names = "--unit", paramLabel = "C[,Y,X]", description = "Maximize one unit: channel C at position (Y, X) of the layer (default: the centre).")
+        @Option(names = {"--unit", "--neuron"}, paramLabel = "C[,Y,X]", description = "Maximize one unit (Lucid's neuron): channel C at position (Y, X) of the layer (default: the centre).")
         String unit;
+
+        @Option(names = "--direction", paramLabel = "C:W,...|V.npy",
+                description = {"Maximize the mean projection of the layer's activation vectors onto a direction (Lucid's direction):",
+                        "channel:weight pairs (e.g. 97:1,143:0.5; other channels 0) or a .npy vector of one weight per channel."})
+        String direction;
 
         @Option(names = "--class", paramLabel = "K|NAME", description = "Maximize the score of class K, or of the class whose label contains NAME (e.g. goldfish).")
         String classSpec;
@@ -70,8 +76,35 @@ public final class VisualizeCommand implements Runnable {
     @Option(names = "--size", paramLabel = "PX|WxH", description = "Image size (default: ${DEFAULT-VALUE}; a class is always scored at the net's 224x224).")
     String size = "224";
 
-    @Option(names = "--iterations", paramLabel = "N", description = "Gradient steps per octave (default: ${DEFAULT-VALUE}).")
-    int iterations = D.iterations();
+    @Option(names = "--iterations", paramLabel = "N", description = "Gradient steps per octave (default: " + 30 + "; with --param fft " + FFT_ITERATIONS + " steps in all).")
+    Integer iterations;
+
+    static final int FFT_ITERATIONS = 256;
+
+    @Option(names = "--param", paramLabel = "pixel|fft",
+            description = {"What is optimized: the pixels (default), or fft: Lucid's parameterisation, a 1/f-scaled Fourier",
+                    "spectrum of decorrelated colours through a sigmoid, with Adam and Lucid's transforms by default (no octaves, no TV/decay/blur)."})
+    String param = "pixel";
+
+    @Option(names = "--optimizer", paramLabel = "step|adam", description = "step: x += step * g / mean|g| (DeepDream's); adam: Adam with --lr. Default: step for pixel, adam for fft.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "R", description = "Adam's learning rate (default: 0.05 for fft coefficients, as Lucid; 2 for pixels, in 0..255 units).")
+    Double lr;
+
+    @Option(names = "--transforms", paramLabel = "classic|lucid",
+            description = {"Robustness transforms per step. classic: --scale-jitter and circular --jitter; lucid: pad 12, jitter 8,",
+                    "scale 0.9-1.1, rotate -10..10 degrees, jitter 4. Default: classic for pixel, lucid for fft."})
+    String transforms;
+
+    @Option(names = "--spectrum-decay", paramLabel = "D", description = "--param fft: frequencies scaled by 1/f^D (default: ${DEFAULT-VALUE}, as Lucid).")
+    double spectrumDecay = D.spectrumDecay();
+
+    @Option(names = "--diversity", paramLabel = "K", description = "--param fft: make K images together, pushed apart by their Gram matrices (Lucid's diversity); written as a sheet.")
+    int diversity = 1;
+
+    @Option(names = "--diversity-weight", paramLabel = "W", description = "Weight of the diversity term (default: ${DEFAULT-VALUE}, as Lucid's tutorial).")
+    double diversityWeight = D.diversityWeight();
 
     @Option(names = "--octaves", paramLabel = "N", description = "Octaves, smallest first (default: ${DEFAULT-VALUE}).")
     int octaves = D.octaves();
@@ -146,6 +179,9 @@ public final class VisualizeCommand implements Runnable {
                     requireChannel(target.channel, blob, shape);
                     objective = Objective.channelMean(target.channel);
                     what = "channel " + target.channel;
+                } else if (target.direction != null) {
+                    objective = Objective.direction(parseDirection(target.direction, blob, shape));
+                    what = "direction " + target.direction;
                 } else if (target.unit != null) {
                     int[] u = parseUnit(target.unit, blob, shape);
                     objective = Objective.unit(u[0], u[1], u[2]);
@@ -157,7 +193,20 @@ public final class VisualizeCommand implements Runnable {
                     what = "class " + classIndex;
                 }
                 List<InputGradient.Term> terms = List.of(new InputGradient.Term(blob, 1, objective));
+                if (params.diversity() > 1 && !objective.isPositionwise())
+                    throw new UserException("--diversity needs --channel or --direction (an objective on every image of the batch), not --unit or --class");
                 announceSeed(err, params);
+                if (params.diversity() > 1) {
+                    List<PlanarImage> images = runAll(visualizer, terms, params);
+                    List<String> captions = new ArrayList<>();
+                    for (int i = 0; i < images.size(); i++) captions.add(what + " #" + (i + 1));
+                    ContactSheet.Sheet sheet = ContactSheet.compose(images, captions, images.size());
+                    if (!sheet.captionsDrawn()) err.println("deepdream: this JDK cannot draw text (no fonts installed?): the sheet has no captions");
+                    ImageWriter.write(output, sheet.image(), metadata(params, blob, what + ", " + images.size() + " diverse images"));
+                    out.println("wrote " + output + " (" + sheet.image().getWidth() + "x" + sheet.image().getHeight() + ", " + images.size()
+                            + " diverse images of " + blob + " " + what + ")");
+                    return;
+                }
                 PlanarImage result = run(visualizer, terms, params, null);
                 Map<String, String> meta = metadata(params, blob, what + (labels != null ? " " + labels.get(classIndex) : ""));
                 ImageWriter.write(output, result, meta);
@@ -166,7 +215,7 @@ public final class VisualizeCommand implements Runnable {
                     float before = ClassScores.probabilities(net, visualizer.startImage(params))[classIndex];
                     float after = ClassScores.probabilities(net, result)[classIndex];
                     out.println(String.format(Locale.ROOT, "%s: probability %.4f before (the starting %s), %.4f after",
-                            ClassChoice.describe(classIndex, labels), before, init == null ? "noise" : "image", after));
+                            ClassChoice.describe(classIndex, labels), before, params.parameterization() == VisualizeParams.Parameterization.FFT ? "grey" : init == null ? "noise" : "image", after));
                 }
             }
         }
@@ -187,6 +236,42 @@ public final class VisualizeCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
         }
+    }
+
+    private List<PlanarImage> runAll(Visualizer visualizer, List<InputGradient.Term> terms, VisualizeParams params) {
+        try (DreamProgress progress = new DreamProgress(System.err, visualizer.netSizes(terms, params), params.iterations(), null, System.console() != null)) {
+            return visualizer.visualizeAll(terms, params, progress);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+    }
+
+    /** "C:W,C:W,..." (other channels 0) or a .npy file of one weight per channel. */
+    static float[] parseDirection(String s, String blob, int[] shape) {
+        int channels = shape[1];
+        if (s.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            Npy.Array a = Npy.read(Path.of(s));
+            if (a.data().length != channels)
+                throw new UserException("--direction " + s + ": " + a.data().length + " values, but " + blob + " has " + channels + " channels (one weight per channel)");
+            return a.data();
+        }
+        float[] v = new float[channels];
+        for (String part : s.split(",")) {
+            String[] cw = part.split(":");
+            int c;
+            float w;
+            try {
+                if (cw.length != 2) throw new NumberFormatException();
+                c = Integer.parseInt(cw[0].strip());
+                w = Float.parseFloat(cw[1].strip());
+            } catch (NumberFormatException e) {
+                throw new UserException("--direction " + s + ": expected channel:weight pairs (e.g. --direction 97:1,143:0.5) or a .npy file");
+            }
+            requireChannel(c, blob, shape);
+            if (!Float.isFinite(w)) throw new UserException("--direction " + s + ": weight " + cw[1] + " is not a finite number");
+            v[c] += w;
+        }
+        return v;
     }
 
     private void grid(Visualizer visualizer, String blob, int[] shape, VisualizeParams params, PrintWriter err, PrintWriter out) {
@@ -213,10 +298,25 @@ public final class VisualizeCommand implements Runnable {
 
     private VisualizeParams params(long usedSeed) {
         int[] wh = parseSize(size);
+        VisualizeParams.Parameterization parameterization = choice("--param", param, VisualizeParams.Parameterization.class);
+        boolean fft = parameterization == VisualizeParams.Parameterization.FFT;
+        if (fft) {
+            for (String o : List.of("--octaves", "--octave-scale", "--tv", "--tv-beta", "--decay", "--blur-every", "--blur-sigma", "--noise", "--init"))
+                if (given(o)) throw new UserException(o + " has no effect with --param fft (the Fourier parameterisation is the prior, in one go from grey): drop it, or use --param pixel");
+        } else {
+            for (String o : List.of("--spectrum-decay", "--diversity", "--diversity-weight"))
+                if (given(o)) throw new UserException(o + " needs --param fft");
+        }
+        if (given("--lr") && "step".equalsIgnoreCase(optimizer)) throw new UserException("--lr is Adam's learning rate: use --optimizer adam, or --step for the step rule");
+        int steps = iterations != null ? iterations : fft ? FFT_ITERATIONS : D.iterations();
         try {
-            VisualizeParams p = VisualizeParams.defaults().withSize(wh[1], wh[0]).withIterations(iterations).withOctaves(octaves)
+            VisualizeParams p = VisualizeParams.defaults().withSize(wh[1], wh[0]).withIterations(steps).withOctaves(fft ? 1 : octaves)
                     .withOctaveScale(octaveScale).withStep(step).withSeed(usedSeed).withTv(tv).withTvBeta(tvBeta).withDecay(decay)
-                    .withBlur(blurEvery, blurSigma).withJitter(jitter).withScaleJitter(scaleJitter).withNoise(noise);
+                    .withBlur(blurEvery, blurSigma).withJitter(jitter).withScaleJitter(scaleJitter).withNoise(noise)
+                    .withParameterization(parameterization).withSpectrumDecay(spectrumDecay).withDiversity(diversity, diversityWeight);
+            if (optimizer != null) p = p.withOptimizer(choice("--optimizer", optimizer, VisualizeParams.Optimizer.class));
+            if (transforms != null) p = p.withRobustness(choice("--transforms", transforms, VisualizeParams.Robustness.class));
+            if (lr != null) p = p.withLearningRate(lr);
             if (init != null) p = p.withInit(ImageFiles.read(init, imageLimit.maxPixels));
             List<int[]> sizes = Visualizer.octaveSizes(p);
             int[] smallest = sizes.get(0);
@@ -226,6 +326,15 @@ public final class VisualizeCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), e);
         }
+    }
+
+    private boolean given(String option) { return spec.commandLine().getParseResult().hasMatchedOption(option); }
+
+    /** An enum option's value, case-insensitive, or a message naming the choices. */
+    static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) if (e.name().equalsIgnoreCase(value.strip())) return e;
+        throw new UserException(option + " " + value + ": expected one of " + String.join(", ",
+                java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()));
     }
 
     /** The blob's shape at the size the objective is computed at (the output size, or the net's declared size). */
@@ -307,7 +416,8 @@ public final class VisualizeCommand implements Runnable {
         m.put("Software", "deepdream " + (version == null ? "dev" : version));
         m.put("deepdream.visualize", blob + " " + what);
         m.put("deepdream.model", model.model == null ? "bvlc_googlenet (bundled)" : model.model.toString());
-        m.put("deepdream.start", init == null ? "noise " + fmt(p.noise()) : init.toString());
+        m.put("deepdream.start", p.parameterization() == VisualizeParams.Parameterization.FFT ? "Fourier coefficients N(0, 0.01^2)"
+                : init == null ? "noise " + fmt(p.noise()) : init.toString());
         m.put("deepdream.seed", Long.toString(p.seed()));
         m.put("deepdream.backend", backend.name());
         m.put("deepdream.command", command(p));
@@ -320,10 +430,27 @@ public final class VisualizeCommand implements Runnable {
         if (layer != null) c.append(" --layer ").append(quote(layer));
         if (target.channel != null) c.append(" --channel ").append(target.channel);
         if (target.unit != null) c.append(" --unit ").append(quote(target.unit));
+        if (target.direction != null) c.append(" --direction ").append(quote(target.direction));
         if (target.classSpec != null) c.append(" --class ").append(quote(target.classSpec));
         if (target.grid != null) c.append(" --grid ").append(quote(target.grid));
         c.append(" -o ").append(quote(output.toString())).append(" --size ").append(p.width() == p.height() ? "" + p.width() : p.width() + "x" + p.height())
-                .append(" --iterations ").append(p.iterations()).append(" --octaves ").append(p.octaves())
+                .append(" --iterations ").append(p.iterations());
+        String lower = p.robustness().name().toLowerCase(Locale.ROOT);
+        if (p.parameterization() == VisualizeParams.Parameterization.FFT) {
+            c.append(" --param fft --optimizer ").append(p.optimizer().name().toLowerCase(Locale.ROOT));
+            if (p.optimizer() == VisualizeParams.Optimizer.ADAM) c.append(" --lr ").append(fmt(p.learningRate()));
+            else c.append(" --step ").append(fmt(p.step()));
+            c.append(" --transforms ").append(lower).append(" --spectrum-decay ").append(fmt(p.spectrumDecay()))
+                    .append(" --seed ").append(p.seed());
+            if (p.robustness() == VisualizeParams.Robustness.CLASSIC) c.append(" --jitter ").append(p.jitter()).append(" --scale-jitter ").append(fmt(p.scaleJitter()));
+            if (p.diversity() > 1) c.append(" --diversity ").append(p.diversity()).append(" --diversity-weight ").append(fmt(p.diversityWeight()));
+            if (model.model != null) c.append(" --model ").append(quote(model.model.toString()));
+            c.append(" --backend ").append(backend.name());
+            return c.toString();
+        }
+        c.append(" --optimizer ").append(p.optimizer().name().toLowerCase(Locale.ROOT));
+        if (p.optimizer() == VisualizeParams.Optimizer.ADAM) c.append(" --lr ").append(fmt(p.learningRate()));
+        c.append(" --transforms ").append(lower).append(" --octaves ").append(p.octaves())
                 .append(" --octave-scale ").append(fmt(p.octaveScale())).append(" --step ").append(fmt(p.step()))
                 .append(" --seed ").append(p.seed()).append(" --tv ").append(fmt(p.tv())).append(" --tv-beta ").append(fmt(p.tvBeta()))
                 .append(" --decay ").append(fmt(p.decay())).append(" --blur-every ").append(p.blurEvery()).append(" --blur-sigma ").append(fmt(p.blurSigma()))

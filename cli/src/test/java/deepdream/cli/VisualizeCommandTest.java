@@ -204,4 +204,79 @@ class VisualizeCommandTest {
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("ambiguous"), bad.err());
     }
+
+    /** visualize --param fft on the tiny net: its own defaults (no octaves). */
+    Cli.Result fft(String... rest) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--param", "fft", "-o", out.toString(), "--size", "11x13", "--iterations", "6", "--seed", "4"));
+        args.addAll(java.util.List.of(rest));
+        return Cli.run(tiny.args("visualize", args.toArray(new String[0])));
+    }
+
+    @Test
+    void fftVisualizationRecordsACommandThatRepeatsIt() throws Exception {
+        Cli.Result r = fft("--layer", "cat", "--channel", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("wrote " + out + " (11x13, cat channel 2)"), r.out());
+        PlanarImage first = ImageFiles.read(out, 1000);
+        String command = ImageWriter.readText(out).get("deepdream.command");
+        assertTrue(command.contains("--param fft --optimizer adam --lr 0.05 --transforms lucid --spectrum-decay 1 --seed 4"), command);
+        assertFalse(command.contains("--tv") || command.contains("--octaves"), command);
+        assertEquals("Fourier coefficients N(0, 0.01^2)", ImageWriter.readText(out).get("deepdream.start"));
+        // The recorded command, run again (the model files added as the test's tiny net needs them).
+        Files.delete(out);
+        String[] words = command.substring("deepdream ".length()).split(" ");
+        assertEquals(0, Cli.run(tiny.args(words[0], java.util.Arrays.copyOfRange(words, 1, words.length))).exit());
+        assertArrayEquals(first.data(), ImageFiles.read(out, 1000).data(), "the recorded command repeats the image");
+        // The step rule and the classic transforms work with fft too.
+        Cli.Result step = fft("--layer", "cat", "--channel", "2", "--optimizer", "step", "--transforms", "classic", "--jitter", "1");
+        assertEquals(0, step.exit(), step.toString());
+        assertTrue(ImageWriter.readText(out).get("deepdream.command").contains("--optimizer step --step 2 --transforms classic"));
+    }
+
+    @Test
+    void directionAndNeuronObjectives() throws Exception {
+        Cli.Result r = fft("--layer", "cat", "--direction", "0:1,3:-0.5");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("cat direction 0:1,3:-0.5"), r.out());
+        Path npy = dir.resolve("v.npy");
+        Npy.write(npy, new int[] {5}, new float[] {1, 0, 0, -0.5f, 0});
+        assertEquals(0, fft("--layer", "cat", "--direction", npy.toString()).exit());
+        Npy.write(npy, new int[] {4}, new float[] {1, 0, 0, 0});
+        Cli.Result shortVector = fft("--layer", "cat", "--direction", npy.toString());
+        assertEquals(1, shortVector.exit());
+        assertTrue(shortVector.err().contains("4 values, but cat has 5 channels"), shortVector.err());
+        assertTrue(fft("--layer", "cat", "--direction", "0=1").err().contains("expected channel:weight pairs"));
+        assertTrue(fft("--layer", "cat", "--direction", "7:1").err().contains("channel 7 is out of range"));
+        Cli.Result neuron = fft("--layer", "cat", "--neuron", "1");
+        assertEquals(0, neuron.exit(), neuron.toString());
+        assertTrue(neuron.out().contains("cat unit 1,1,1"), neuron.out());
+    }
+
+    @Test
+    void diversityWritesASheetOfKImages() throws Exception {
+        Cli.Result r = fft("--layer", "cat", "--channel", "2", "--diversity", "3");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("3 diverse images of cat channel 2"), r.out());
+        PlanarImage sheet = ImageFiles.read(out, 100_000);
+        assertEquals(6 + 3 * (11 + 6), sheet.width());   // one row of three 11x13 tiles, 6-pixel gaps
+        assertTrue(ImageWriter.readText(out).get("deepdream.command").contains("--diversity 3 --diversity-weight 100"));
+        // Three different images: the tiles differ.
+        PlanarImage a = sheet.crop(6 + 18, 6, 13, 11), b = sheet.crop(6 + 18, 6 + 17, 13, 11);
+        assertTrue(meanAbsDiff(a, b) > 0.5, "the tiles are the same image");
+    }
+
+    @Test
+    void fftOptionsThatDoNotApplyAreClearErrors() {
+        Cli.Result tv = fft("--layer", "cat", "--channel", "2", "--tv", "0.1");
+        assertEquals(1, tv.exit());
+        assertTrue(tv.err().contains("--tv has no effect with --param fft"), tv.err());
+        assertTrue(fft("--layer", "cat", "--channel", "2", "--octaves", "2").err().contains("--octaves has no effect with --param fft"));
+        assertTrue(visualize("--layer", "cat", "--channel", "2", "--diversity", "2").err().contains("--diversity needs --param fft"));
+        assertTrue(fft("--layer", "cat", "--unit", "1", "--diversity", "2").err().contains("--diversity needs --channel or --direction"));
+        assertTrue(fft("--layer", "cat", "--channel", "1", "--param", "wavelet").err().contains("--param wavelet: expected one of pixel, fft"));
+        assertTrue(fft("--layer", "cat", "--channel", "1", "--optimizer", "sgd").err().contains("expected one of step, adam"));
+        assertTrue(fft("--layer", "cat", "--channel", "1", "--optimizer", "step", "--lr", "0.1").err().contains("--lr is Adam's learning rate"));
+        assertTrue(fft("--layer", "cat", "--channel", "1", "--lr", "0").err().contains("learning rate must be positive"));
+        assertFalse(Files.exists(out));
+    }
 }

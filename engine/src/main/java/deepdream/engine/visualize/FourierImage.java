@@ -62,7 +62,7 @@ public final class FourierImage {
     }
 
     /** numpy.fft.fftfreq(n)[k]: k/n for k &lt; ⌈n/2⌉, (k − n)/n above. */
-    static double frequency(int k, int n) { return (k <= (n - 1) / 2 ? k : k - n) / (double) n; }
+    public static double frequency(int k, int n) { return (k <= (n - 1) / 2 ? k : k - n) / (double) n; }
 
     public int height() { return h; }
     public int width() { return w; }

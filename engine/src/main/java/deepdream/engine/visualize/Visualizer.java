@@ -287,6 +287,10 @@ public final class Visualizer {
 
     /** The image the visualization starts from, RGB 0..255 at the output size (for "before" measurements). */
     public PlanarImage startImage(VisualizeParams p) {
+        if (p.parameterization() == VisualizeParams.Parameterization.FFT) {
+            FourierImage image = new FourierImage(p.height(), p.width(), p.spectrumDecay(), mean);
+            return Preprocess.fromNet(image.render(image.randomParameters(new SplittableRandom(p.seed()), FOURIER_INIT_SD)).netInput(), mean);
+        }
         PlanarImage x = start(p, octaveSizes(p).get(0), new SplittableRandom(p.seed()));
         return Preprocess.fromNet(Resize.bilinear(x, p.height(), p.width()), mean);
     }

@@ -110,4 +110,37 @@ class ObjectiveGradientPropertiesTest {
         Tensor flat = b.upload(new float[] {5, 5, 5, 5, 5, 5}, 1, 1, 2, 3);
         assertEquals(0, Objective.totalVariation(2, 0).value(b, flat), 0);
     }
+
+    /** Lucid's direction: mean over N, C, H, W of a·v[c]. */
+    @Property(tries = 50)
+    void direction(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 17) int c,
+                   @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        float[] v = new RandomTensors(b, seed + 1).uniformHost(c, -1, 1);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.direction(v));
+        float[] host = b.download(a);
+        double want = 0;
+        for (int i = 0; i < host.length; i++) want += (double) host[i] * v[(i / (h * w)) % c];
+        assertEquals(want / host.length, Objective.direction(v).value(b, a), 1e-9);
+    }
+
+    /** Lucid's diversity of a batch (normalized Gram matrices compared pairwise), on ReLU-like (positive) activations. */
+    @Property(tries = 40)
+    void diversity(@ForAll @IntRange(min = 2, max = 3) int n, @ForAll @IntRange(min = 1, max = 5) int c,
+                   @ForAll @IntRange(min = 1, max = 4) int h, @ForAll @IntRange(min = 1, max = 4) int w, @ForAll long seed) {
+        Tensor a = new RandomTensors(b, seed).uniform(0.1, 2, n, c, h, w);
+        new GradientChecker(b).seed(seed).assertGradient(a, Objective.diversity());
+    }
+
+    /** Diversity's value by hand: identical images give N−1 (every cosine 1); images on disjoint channels give 0. */
+    @org.junit.jupiter.api.Test
+    void diversityValueByHand() {
+        Tensor same = b.upload(new float[] {1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4}, 3, 2, 1, 2);
+        assertEquals(2, Objective.diversity().value(b, same), 1e-12);
+        Tensor apart = b.upload(new float[] {1, 2, 0, 0, 0, 0, 3, 4}, 2, 2, 1, 2);
+        assertEquals(0, Objective.diversity().value(b, apart), 1e-12);
+        // Two images with Grams [[1,0],[0,0]] and [[1,1],[1,1]]/... : cosine 1/2, value (1/2 + 1/2)/2.
+        Tensor half = b.upload(new float[] {1, 0, 1, 1}, 2, 2, 1, 1);
+        assertEquals(0.5, Objective.diversity().value(b, half), 1e-12);
+    }
 }
