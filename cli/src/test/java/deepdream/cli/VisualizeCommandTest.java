@@ -222,10 +222,12 @@ class VisualizeCommandTest {
         assertTrue(command.contains("--param fft --optimizer adam --lr 0.05 --transforms lucid --spectrum-decay 1 --seed 4"), command);
         assertFalse(command.contains("--tv") || command.contains("--octaves"), command);
         assertEquals("Fourier coefficients N(0, 0.01^2)", ImageWriter.readText(out).get("deepdream.start"));
-        // The recorded command, run again (the model files added as the test's tiny net needs them).
+        // The recorded command, run again (it names the model and backend; the weights file is added).
         Files.delete(out);
-        String[] words = command.substring("deepdream ".length()).split(" ");
-        assertEquals(0, Cli.run(tiny.args(words[0], java.util.Arrays.copyOfRange(words, 1, words.length))).exit());
+        java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of(command.substring("deepdream ".length()).split(" ")));
+        words.addAll(java.util.List.of("--weights", tiny.weights.toString()));
+        Cli.Result again = Cli.run(words.toArray(new String[0]));
+        assertEquals(0, again.exit(), again.toString());
         assertArrayEquals(first.data(), ImageFiles.read(out, 1000).data(), "the recorded command repeats the image");
         // The step rule and the classic transforms work with fft too.
         Cli.Result step = fft("--layer", "cat", "--channel", "2", "--optimizer", "step", "--transforms", "classic", "--jitter", "1");
@@ -273,7 +275,7 @@ class VisualizeCommandTest {
         assertTrue(fft("--layer", "cat", "--channel", "2", "--octaves", "2").err().contains("--octaves has no effect with --param fft"));
         assertTrue(visualize("--layer", "cat", "--channel", "2", "--diversity", "2").err().contains("--diversity needs --param fft"));
         assertTrue(fft("--layer", "cat", "--unit", "1", "--diversity", "2").err().contains("--diversity needs --channel or --direction"));
-        assertTrue(fft("--layer", "cat", "--channel", "1", "--param", "wavelet").err().contains("--param wavelet: expected one of pixel, fft"));
+        assertTrue(visualize("--layer", "cat", "--channel", "1", "--param", "wavelet").err().contains("--param wavelet: expected one of pixel, fft"));
         assertTrue(fft("--layer", "cat", "--channel", "1", "--optimizer", "sgd").err().contains("expected one of step, adam"));
         assertTrue(fft("--layer", "cat", "--channel", "1", "--optimizer", "step", "--lr", "0.1").err().contains("--lr is Adam's learning rate"));
         assertTrue(fft("--layer", "cat", "--channel", "1", "--lr", "0").err().contains("learning rate must be positive"));
