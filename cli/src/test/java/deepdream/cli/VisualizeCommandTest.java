@@ -263,7 +263,7 @@ class VisualizeCommandTest {
         assertEquals(6 + 3 * (11 + 6), sheet.width());   // one row of three 11x13 tiles, 6-pixel gaps
         assertTrue(ImageWriter.readText(out).get("deepdream.command").contains("--diversity 3 --diversity-weight 100"));
         // Three different images: the tiles differ.
-        PlanarImage a = sheet.crop(6 + 18, 6, 13, 11), b = sheet.crop(6 + 18, 6 + 17, 13, 11);
+        PlanarImage a = sheet.crop(6, 6, 13, 11), b = sheet.crop(6, 6 + 17, 13, 11);   // tiles at x = 6 + 17i, y = 6
         assertTrue(meanAbsDiff(a, b) > 0.5, "the tiles are the same image");
     }
 
