@@ -105,10 +105,12 @@ public final class VideoDreamer {
         long seed = s.first().seed() + frame - 1;
         if (previous == null || s.independent())
             return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), null, null);
-        FlowField back = OpticalFlow.compute(input, previous.input());
-        float[] visible = Occlusion.visible(back, OpticalFlow.compute(previous.input(), input));
+        // A 360 degree panorama (--wrap x): motion crosses the left/right seam, so flow, warp and occlusion wrap there too.
+        boolean wrapX = s.first().wrap().x();
+        FlowField back = flow(input, previous.input(), wrapX);
+        float[] visible = Occlusion.visible(back, flow(previous.input(), input, wrapX), wrapX);
         if (mean(visible) < CUT_VISIBLE) return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), back, visible);
-        PlanarImage start = carried(input, previous, back, visible, s.blend(), CARRY_CAP * previous.firstStrength());
+        PlanarImage start = carried(input, previous, back, visible, s.blend(), CARRY_CAP * previous.firstStrength(), wrapX);
         return new Result(rounded(dreamer.dream(start, s.later().withSeed(seed), listener)), back, visible);
     }
 
@@ -122,11 +124,22 @@ public final class VideoDreamer {
     }
 
     /** input + k · visible · warp(previous output − previous input), k = blend, less where the carried strength would pass cap. */
+    /** Columns of wrapped context each side when the flow of a panorama is computed: more than the motion between frames. */
+    static final int WRAP_FLOW_PAD = 64;
+
+    private static FlowField flow(PlanarImage a, PlanarImage b, boolean wrapX) {
+        return wrapX ? OpticalFlow.computeWrappedX(a, b, WRAP_FLOW_PAD) : OpticalFlow.compute(a, b);
+    }
+
     static PlanarImage carried(PlanarImage input, Previous previous, FlowField back, float[] visible, double blend, double cap) {
+        return carried(input, previous, back, visible, blend, cap, false);
+    }
+
+    static PlanarImage carried(PlanarImage input, Previous previous, FlowField back, float[] visible, double blend, double cap, boolean wrapX) {
         PlanarImage residual = previous.output().copy();
         float[] r = residual.data(), pin = previous.input().data();
         for (int i = 0; i < r.length; i++) r[i] -= pin[i];
-        PlanarImage warped = Warp.backward(residual, back);
+        PlanarImage warped = Warp.backward(residual, back, wrapX);
         float[] wr = warped.data();
         int plane = input.height() * input.width();
         double carriedStrength = 0;

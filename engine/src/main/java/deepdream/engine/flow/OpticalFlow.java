@@ -44,6 +44,32 @@ public final class OpticalFlow {
         return compute(Gray.of(frame1), Gray.of(frame2), frame1.height(), frame1.width(), s);
     }
 
+    /**
+     * The flow of a 360 degree panorama (left and right edges meet): both frames padded with pad
+     * columns wrapped from the other side, so motion across the seam is found as it is inside, then
+     * the centre kept.
+     */
+    public static FlowField computeWrappedX(PlanarImage frame1, PlanarImage frame2, int pad) {
+        if (frame1.height() != frame2.height() || frame1.width() != frame2.width())
+            throw new IllegalArgumentException("frames differ in size: " + frame1.width() + "x" + frame1.height() + " and " + frame2.width() + "x" + frame2.height());
+        int h = frame1.height(), w = frame1.width(), p = Math.min(pad, w), wp = w + 2 * p;
+        FlowField f = compute(padX(Gray.of(frame1), h, w, p), padX(Gray.of(frame2), h, w, p), h, wp, Settings.defaults());
+        float[] u = new float[h * w], v = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(f.u(), y * wp + p, u, y * w, w);
+            System.arraycopy(f.v(), y * wp + p, v, y * w, w);
+        }
+        return new FlowField(h, w, u, v);
+    }
+
+    private static float[] padX(float[] g, int h, int w, int p) {
+        int wp = w + 2 * p;
+        float[] out = new float[h * wp];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < wp; x++) out[y * wp + x] = g[y * w + Math.floorMod(x - p, w)];
+        return out;
+    }
+
     /** Flow between two grey planes of h×w. */
     public static FlowField compute(float[] gray1, float[] gray2, int h, int w, Settings s) {
         List<Level> p1 = pyramid(smooth(gray1, h, w), h, w, s.levels()), p2 = pyramid(smooth(gray2, h, w), h, w, s.levels());
