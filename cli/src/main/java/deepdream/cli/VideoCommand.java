@@ -4,6 +4,7 @@ import deepdream.cli.io.ImageFiles;
 import deepdream.cli.io.ImageWriter;
 import deepdream.cli.video.FrameFolder;
 import deepdream.cli.video.FrameSource;
+import deepdream.cli.video.SegmentedVideo;
 import deepdream.cli.video.VideoCodec;
 import deepdream.cli.video.VideoFiles;
 import deepdream.engine.Backend;
@@ -23,7 +24,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -80,6 +84,17 @@ public final class VideoCommand implements Runnable {
     @Option(names = "--stats", paramLabel = "CSV", description = "Write per-frame dream strength mean|O-I| and flicker (warping error) to this CSV file.")
     Path stats;
 
+    @Option(names = "--segments", paramLabel = "N", description = {"Split the frames into N segments dreamed in parallel on Apache Spark (one task each;",
+            "needs the batch jar, which ./deepdream uses for this). Output: a folder of frames."})
+    Integer segments;
+
+    @Option(names = "--burn-in", paramLabel = "W", description = {"With --segments: start each segment W frames early and drop those, so its first",
+            "frames match one sequential run (default: ${DEFAULT-VALUE}; needs --blend below 1 to converge, see docs/cluster.md)."})
+    int burnIn = 8;
+
+    @Option(names = "--master", paramLabel = "URL", description = "With --segments: the Spark master (default: local[*], tasks retried 3 times).")
+    String master;
+
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
     @Mixin MaxPixelsOption imageLimit;
@@ -92,6 +107,7 @@ public final class VideoCommand implements Runnable {
     public void run() {
         PrintWriter err = spec.commandLine().getErr();
         validate();
+        if (segments != null) { runSegments(err); return; }
         boolean folderOut = VideoFiles.isFolderOutput(output);
         VideoCodec writer = folderOut ? null : VideoFiles.writer(output);   // a bad extension fails before any work
         Path framesDir = folderOut ? output : output.resolveSibling(output.getFileName() + ".frames");
@@ -145,6 +161,43 @@ public final class VideoCommand implements Runnable {
         if (laterIterations < 1) throw new UserException("--later-iterations must be at least 1, got " + laterIterations);
         if (laterOctaves < 1) throw new UserException("--later-octaves must be at least 1, got " + laterOctaves);
         if (fps != null && !fps.matches("[1-9]\\d*(/[1-9]\\d*)?")) throw new UserException("--fps " + fps + ": expected a rate such as 25 or 30000/1001");
+    }
+
+    /** --segments: the frame range is fixed here, the runner (batch jar) dreams it. */
+    private void runSegments(PrintWriter err) {
+        if (segments < 1) throw new UserException("--segments must be 1 or more, got " + segments);
+        if (burnIn < 0) throw new UserException("--burn-in must be 0 or more, got " + burnIn);
+        if (!VideoFiles.isFolderOutput(output)) throw new UserException("--segments writes a folder of frames: give a folder as -o (encode it afterwards)");
+        SegmentedVideo runner = java.util.ServiceLoader.load(SegmentedVideo.class).findFirst().orElseThrow(() -> new UserException(
+                "--segments runs on Apache Spark: start it with the ./deepdream launcher (it uses the batch jar for --segments) or spark-submit the batch jar"));
+        int last;
+        try (FrameSource source = open()) {
+            int total = source.frameCount();
+            if (to == null && total <= 0) throw new UserException("the frame count of " + input + " is unknown: give --to with --segments");
+            last = to == null ? total : total > 0 ? Math.min(to, total) : to;
+        }
+        if (from > last) throw new UserException("--from " + from + " is past the end of " + input + " (" + last + " frames)");
+        if (!independent && blend >= 1 && burnIn > 0)
+            err.println("deepdream: warning: with --blend 1 a frame carries the whole history, so a burn-in cannot make the seams match a "
+                    + "sequential run (measured about 30 dB); --blend 0.8 with --burn-in 8 measured 36 dB (docs/cluster.md)");
+        long seed = dream.seedOrRandom();
+        if (dream.seed == null) err.println("deepdream: seed " + seed + " (pass --seed " + seed + " to repeat this video)");
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals("video")) args.remove(0);
+        args = withoutOptions(args, Set.of("-o", "--output", "--from", "--to", "--seed", "--segments", "--burn-in", "--master"), Set.of("--restart"));
+        runner.run(new SegmentedVideo.Request(args, input, output, from, last, seed, segments, burnIn, master, restart), spec.commandLine().getOut(), err);
+    }
+
+    /** args less the named options (with their value, as "--x V" or "--x=V") and flags. */
+    static List<String> withoutOptions(List<String> args, Set<String> withValue, Set<String> flags) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i), name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (flags.contains(a)) continue;
+            if (withValue.contains(name)) { if (!a.contains("=")) i++; continue; }
+            kept.add(a);
+        }
+        return kept;
     }
 
     private FrameSource open() {
