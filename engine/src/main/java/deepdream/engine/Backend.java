@@ -85,6 +85,18 @@ public interface Backend extends AutoCloseable {
     /** dx = dy where x &gt; 0, else 0. dx may be dy. */
     void reluBackward(Tensor x, Tensor dy, Tensor dx);
 
+    /** y = x where x &gt; 0, else alpha·x. y may be x (in place). */
+    void leakyRelu(Tensor x, float alpha, Tensor y);
+
+    /** dx = dy where x &gt; 0, else alpha·dy. dx may be dy. */
+    void leakyReluBackward(Tensor x, float alpha, Tensor dy, Tensor dx);
+
+    /** y = min(max(x, min), max). y may be x (in place). */
+    void clip(Tensor x, float min, float max, Tensor y);
+
+    /** dx = dy where min &lt; x &lt; max, else 0. dx may be dy. */
+    void clipBackward(Tensor x, float min, float max, Tensor dy, Tensor dx);
+
     /** y = a + b (same shape). y may be a or b (in place). */
     void add(Tensor a, Tensor b, Tensor y);
 

@@ -159,6 +159,23 @@ public sealed interface LayerSpec {
         @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Relu(); }
     }
 
+    /** x where x &gt; 0, else alpha·x (ONNX LeakyRelu). */
+    record LeakyRelu(float alpha) implements LayerSpec {
+        @Override public String type() { return "LeakyReLU"; }
+        @Override public int[] outputShape(List<int[]> constants, int[]... in) { return in[0].clone(); }
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.LeakyRelu(alpha); }
+    }
+
+    /** min(max(x, min), max) (ONNX Clip; ReLU6 is Clip(0, 6)). */
+    record Clip(float min, float max) implements LayerSpec {
+        public Clip {
+            if (!(min <= max)) throw new IllegalArgumentException("clip needs min <= max, got min " + min + " and max " + max);
+        }
+        @Override public String type() { return "Clip"; }
+        @Override public int[] outputShape(List<int[]> constants, int[]... in) { return in[0].clone(); }
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Clip(min, max); }
+    }
+
     /** The identity at inference. */
     record Dropout() implements LayerSpec {
         @Override public String type() { return "Dropout"; }

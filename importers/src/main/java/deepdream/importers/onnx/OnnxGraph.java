@@ -54,6 +54,8 @@ final class OnnxGraph {
     private final Map<String, Mapper> ops = Map.ofEntries(
             Map.entry("Conv", this::conv),
             Map.entry("Relu", n -> unary(n, new LayerSpec.Relu())),
+            Map.entry("LeakyRelu", n -> unary(n, new LayerSpec.LeakyRelu((float) floating("alpha", 0.01)))),
+            Map.entry("Clip", this::clip),
             Map.entry("MaxPool", n -> pool(n, PoolSpec.Method.MAX)),
             Map.entry("AveragePool", n -> pool(n, PoolSpec.Method.AVE)),
             Map.entry("GlobalAveragePool", this::globalAveragePool),
@@ -403,6 +405,21 @@ final class OnnxGraph {
     }
 
     // ---- helpers ----
+
+    /** Clip: bounds are attributes before opset 11, optional constant inputs (empty name = absent) from 11 on. */
+    private void clip(NodeProto n) {
+        float min = opset >= 11 ? clipBound(n, 1, "min", Float.NEGATIVE_INFINITY) : (float) floating("min", Float.NEGATIVE_INFINITY);
+        float max = opset >= 11 ? clipBound(n, 2, "max", Float.POSITIVE_INFINITY) : (float) floating("max", Float.POSITIVE_INFINITY);
+        if (!(min <= max)) throw error("has min " + min + " > max " + max);
+        unary(n, new LayerSpec.Clip(min, max));
+    }
+
+    private float clipBound(NodeProto n, int input, String what, float dflt) {
+        if (input >= n.getInputCount() || n.getInput(input).isEmpty()) return dflt;
+        Const c = constInput(input, what);
+        if (c.v.length != 1) throw error("'s " + what + " must be a scalar, got " + c.v.length + " values");
+        return (float) c.v[0];
+    }
 
     private void unary(NodeProto n, LayerSpec spec) { emit(spec, List.of(blob(0).netBlob), List.of()); }
 

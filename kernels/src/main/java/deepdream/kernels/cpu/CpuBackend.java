@@ -187,6 +187,36 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public void leakyRelu(Tensor x, float alpha, Tensor y) {
+        BackendChecks.elementwise("leakyRelu", x, y);
+        float[] xd = data(x), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.leakyRelu(xd, alpha, yd, from, to));
+    }
+
+    @Override
+    public void leakyReluBackward(Tensor x, float alpha, Tensor dy, Tensor dx) {
+        BackendChecks.same("leakyRelu backward", x, dy);
+        BackendChecks.elementwise("leakyRelu backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        chunks(x.size(), (from, to) -> VectorOps.leakyReluBackward(xd, alpha, dyd, dxd, from, to));
+    }
+
+    @Override
+    public void clip(Tensor x, float min, float max, Tensor y) {
+        BackendChecks.elementwise("clip", x, y);
+        float[] xd = data(x), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.clip(xd, min, max, yd, from, to));
+    }
+
+    @Override
+    public void clipBackward(Tensor x, float min, float max, Tensor dy, Tensor dx) {
+        BackendChecks.same("clip backward", x, dy);
+        BackendChecks.elementwise("clip backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        chunks(x.size(), (from, to) -> VectorOps.clipBackward(xd, min, max, dyd, dxd, from, to));
+    }
+
+    @Override
     public void add(Tensor a, Tensor b, Tensor y) {
         BackendChecks.same("add", a, b);
         BackendChecks.elementwise("add", a, y);

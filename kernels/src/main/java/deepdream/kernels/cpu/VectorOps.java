@@ -45,6 +45,45 @@ final class VectorOps {
         for (; i < to; i++) dx[i] = x[i] > 0f && Math.abs(dy[i]) >= TINY ? dy[i] : 0f;
     }
 
+    /** y = x where x &gt; 0, else alpha·x. */
+    static void leakyRelu(float[] x, float alpha, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] = x[i] > 0f ? x[i] : alpha * x[i];
+    }
+
+    /** dx = dy where x &gt; 0, else alpha·dy. */
+    static void leakyReluBackward(float[] x, float alpha, float[] dy, float[] dx, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            g.mul(alpha).blend(g, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
+    }
+
+    /** y = min(max(x, min), max). */
+    static void clip(float[] x, float min, float max, float[] y, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L)
+            FloatVector.fromArray(S, x, i).max(min).min(max).intoArray(y, i);
+        for (; i < to; i++) y[i] = Math.min(Math.max(x[i], min), max);
+    }
+
+    /** dx = dy where min &lt; x &lt; max, else 0. */
+    static void clipBackward(float[] x, float min, float max, float[] dy, float[] dx, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            var inside = v.compare(VectorOperators.GT, min).and(v.compare(VectorOperators.LT, max));
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, i), inside).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = x[i] > min && x[i] < max ? dy[i] : 0f;
+    }
+
     /** Smallest gradient magnitude kept by {@link #reluBackward}; far below anything that moves a pixel. */
     static final float TINY = 1e-30f;
 

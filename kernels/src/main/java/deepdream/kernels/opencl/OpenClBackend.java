@@ -186,6 +186,32 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void leakyRelu(Tensor x, float alpha, Tensor y) {
+        BackendChecks.elementwise("leakyRelu", x, y);
+        call.start(cl.leakyRelu).buf(buf(x)).f(alpha).buf(buf(y)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void leakyReluBackward(Tensor x, float alpha, Tensor dy, Tensor dx) {
+        BackendChecks.same("leakyRelu backward", x, dy);
+        BackendChecks.elementwise("leakyRelu backward", x, dx);
+        call.start(cl.leakyReluBackward).buf(buf(x)).f(alpha).buf(buf(dy)).buf(buf(dx)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void clip(Tensor x, float min, float max, Tensor y) {
+        BackendChecks.elementwise("clip", x, y);
+        call.start(cl.clip).buf(buf(x)).f(min).f(max).buf(buf(y)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void clipBackward(Tensor x, float min, float max, Tensor dy, Tensor dx) {
+        BackendChecks.same("clip backward", x, dy);
+        BackendChecks.elementwise("clip backward", x, dx);
+        call.start(cl.clipBackward).buf(buf(x)).f(min).f(max).buf(buf(dy)).buf(buf(dx)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
     public void add(Tensor a, Tensor b, Tensor y) {
         BackendChecks.same("add", a, b);
         BackendChecks.elementwise("add", a, y);

@@ -30,6 +30,7 @@ final class OpenClSession implements AutoCloseable {
     private boolean closed;
 
     final cl_kernel fill, add, axpy, scale, relu, reluBackward, fillChannel, clampChannel, roll, copyChannels;
+    final cl_kernel leakyRelu, leakyReluBackward, clip, clipBackward;
     final cl_kernel sumSquares, sumAbs, dot, sumChannel;
     final cl_kernel maxPool, avePool, maxPoolBackward, avePoolBackward;
     final cl_kernel lrn, lrnRatio, lrnBackward, softmax, softmaxBackward, innerProduct, innerProductBackward;
@@ -57,6 +58,10 @@ final class OpenClSession implements AutoCloseable {
             scale = programs.kernel(elementwise, "scale");
             relu = programs.kernel(elementwise, "relu");
             reluBackward = programs.kernel(elementwise, "relu_backward");
+            leakyRelu = programs.kernel(elementwise, "leaky_relu");
+            leakyReluBackward = programs.kernel(elementwise, "leaky_relu_backward");
+            clip = programs.kernel(elementwise, "clip");
+            clipBackward = programs.kernel(elementwise, "clip_backward");
             fillChannel = programs.kernel(elementwise, "fill_channel");
             clampChannel = programs.kernel(elementwise, "clamp_channel");
             roll = programs.kernel(elementwise, "roll");

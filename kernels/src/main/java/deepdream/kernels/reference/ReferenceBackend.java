@@ -135,6 +135,36 @@ public class ReferenceBackend extends HostBackend {
     }
 
     @Override
+    public void leakyRelu(Tensor x, float alpha, Tensor y) {
+        BackendChecks.elementwise("leakyRelu", x, y);
+        float[] xd = data(x), yd = data(y);
+        for (int i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : alpha * xd[i];
+    }
+
+    @Override
+    public void leakyReluBackward(Tensor x, float alpha, Tensor dy, Tensor dx) {
+        BackendChecks.same("leakyRelu backward", x, dy);
+        BackendChecks.elementwise("leakyRelu backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        for (int i = 0; i < xd.length; i++) dxd[i] = xd[i] > 0 ? dyd[i] : alpha * dyd[i];
+    }
+
+    @Override
+    public void clip(Tensor x, float min, float max, Tensor y) {
+        BackendChecks.elementwise("clip", x, y);
+        float[] xd = data(x), yd = data(y);
+        for (int i = 0; i < xd.length; i++) yd[i] = Math.min(Math.max(xd[i], min), max);
+    }
+
+    @Override
+    public void clipBackward(Tensor x, float min, float max, Tensor dy, Tensor dx) {
+        BackendChecks.same("clip backward", x, dy);
+        BackendChecks.elementwise("clip backward", x, dx);
+        float[] xd = data(x), dyd = data(dy), dxd = data(dx);
+        for (int i = 0; i < xd.length; i++) dxd[i] = xd[i] > min && xd[i] < max ? dyd[i] : 0f;
+    }
+
+    @Override
     public void add(Tensor a, Tensor b, Tensor y) {
         BackendChecks.same("add", a, b);
         BackendChecks.elementwise("add", a, y);

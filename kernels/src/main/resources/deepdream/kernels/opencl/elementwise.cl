@@ -32,6 +32,28 @@ __kernel void relu_backward(__global const float* x, __global const float* dy, _
     if (i < n) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
 
+__kernel void leaky_relu(__global const float* x, float alpha, __global float* y, int n) {
+    int i = get_global_id(0);
+    if (i < n) y[i] = x[i] > 0.0f ? x[i] : alpha * x[i];
+}
+
+// dx may alias dy, so no restrict qualifiers.
+__kernel void leaky_relu_backward(__global const float* x, float alpha, __global const float* dy, __global float* dx, int n) {
+    int i = get_global_id(0);
+    if (i < n) dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
+}
+
+__kernel void clip(__global const float* x, float lo, float hi, __global float* y, int n) {
+    int i = get_global_id(0);
+    if (i < n) y[i] = fmin(fmax(x[i], lo), hi);
+}
+
+// The gradient passes strictly inside (lo, hi), as PyTorch's hardtanh backward.
+__kernel void clip_backward(__global const float* x, float lo, float hi, __global const float* dy, __global float* dx, int n) {
+    int i = get_global_id(0);
+    if (i < n) dx[i] = x[i] > lo && x[i] < hi ? dy[i] : 0.0f;
+}
+
 // Index i runs over N x plane; channel c of every sample.
 __kernel void fill_channel(__global float* t, int plane, int C, int c, float v, int n) {
     int i = get_global_id(0);
