@@ -97,6 +97,21 @@ public interface Backend extends AutoCloseable {
     /** dx = dy where min &lt; x &lt; max, else 0. dx may be dy. */
     void clipBackward(Tensor x, float min, float max, Tensor dy, Tensor dx);
 
+    /** y = 1 / (1 + e^−x). y may be x (in place). */
+    void sigmoid(Tensor x, Tensor y);
+
+    /** dx = dy·y·(1 − y), from the forward output y. dx may be dy. */
+    void sigmoidBackward(Tensor y, Tensor dy, Tensor dx);
+
+    /**
+     * y = x ∘ c, or c ∘ x when constantFirst, with the constant c broadcast over x as
+     * {@link Arithmetic#broadcast} allows (scalar, per channel, per position, full sample). y may be x.
+     */
+    void arithmetic(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor y);
+
+    /** dx = ∂y/∂x·dy of {@link #arithmetic} ({@link Arithmetic#inputGradient}). dx may be dy. */
+    void arithmeticBackward(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor dy, Tensor dx);
+
     /** y = a + b (same shape). y may be a or b (in place). */
     void add(Tensor a, Tensor b, Tensor y);
 
@@ -111,6 +126,12 @@ public interface Backend extends AutoCloseable {
      * window size clipped to the padded input.
      */
     void poolBackward(Tensor x, Tensor dy, PoolSpec spec, Tensor dx);
+
+    /** y: x padded on H and W as {@link PadSpec} says; y is N×C×outH×outW. */
+    void pad(Tensor x, PadSpec spec, Tensor y);
+
+    /** dx: the gradient of {@link #pad}, each input pixel summing the outputs that copy it. dx must not be dy. */
+    void padBackward(Tensor dy, PadSpec spec, Tensor dx);
 
     /** Caffe LRN across channels (see {@link LrnSpec}). */
     void lrn(Tensor x, LrnSpec spec, Tensor y);

@@ -1,6 +1,8 @@
 package deepdream.kernels;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.ConvSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
@@ -53,6 +55,28 @@ public final class BackendChecks {
     public static void pool(String what, Tensor x, PoolSpec s, Tensor y) {
         if (x.rank() != 4) throw new IllegalArgumentException(what + ": input must be N×C×H×W, got " + Shapes.toString(x.shape()));
         Shapes.require(what + " output", y, x.n(), x.c(), s.outH(x.h()), s.outW(x.w()));
+    }
+
+    /** x, its constant operand c and the written y of an arithmetic op: returns c's {inner, count} ({@link Arithmetic#broadcast}). */
+    public static int[] arithmetic(String what, Tensor x, Tensor c, Tensor y) {
+        elementwise(what, x, y);
+        try {
+            return Arithmetic.broadcast(x.shape(), c.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** x (N×C×H×W) and its padded y (or, backward, dx and dy: small and large), large written only forward. */
+    public static void pad(String what, Tensor small, PadSpec s, Tensor large) {
+        if (small.rank() != 4) throw new IllegalArgumentException(what + ": input must be N×C×H×W, got " + Shapes.toString(small.shape()));
+        try {
+            s.check(small.h(), small.w());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+        Shapes.require(what + " output", large, small.n(), small.c(), s.outH(small.h()), s.outW(small.w()));
+        if (small == large) throw new IllegalArgumentException(what + ": input and output must be different tensors");
     }
 
     /** part must fit into channels [offset, offset + part.c()) of whole. */

@@ -1,7 +1,9 @@
 package deepdream.engine.model;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
@@ -174,6 +176,49 @@ public sealed interface LayerSpec {
         @Override public String type() { return "Clip"; }
         @Override public int[] outputShape(List<int[]> constants, int[]... in) { return in[0].clone(); }
         @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Clip(min, max); }
+    }
+
+    /** 1 / (1 + e^−x) (ONNX Sigmoid). */
+    record Sigmoid() implements LayerSpec {
+        @Override public String type() { return "Sigmoid"; }
+        @Override public int[] outputShape(List<int[]> constants, int[]... in) { return in[0].clone(); }
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Sigmoid(); }
+    }
+
+    /**
+     * x ∘ c, or c ∘ x when constantFirst, with one constant c (ONNX Add/Sub/Mul/Div with an initializer
+     * or Constant operand: normalization, scaling). c has x's rank with a leading 1: a scalar, per
+     * channel, per position or one full sample ({@link Arithmetic#broadcast}).
+     */
+    record ConstantArithmetic(Arithmetic operation, boolean constantFirst) implements LayerSpec {
+        public ConstantArithmetic {
+            if (operation == null) throw new IllegalArgumentException("constant arithmetic needs an operation");
+        }
+        @Override public String type() { return "Arithmetic"; }
+
+        @Override
+        public int[] outputShape(List<int[]> constants, int[]... in) {
+            if (constants.size() != 1) throw new IllegalArgumentException("constant arithmetic takes one constant, got " + constants.size());
+            Arithmetic.broadcast(in[0], constants.get(0));
+            return in[0].clone();
+        }
+
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.ConstantArithmetic(operation, constantFirst, c.get(0)); }
+    }
+
+    /** Padding of H and W (ONNX Pad; see {@link PadSpec}). */
+    record Pad(PadSpec geometry) implements LayerSpec {
+        @Override public String type() { return "Pad"; }
+
+        @Override
+        public int[] outputShape(List<int[]> constants, int[]... in) {
+            int[] x = in[0];
+            if (x.length != 4) throw new IllegalArgumentException("pad input must be N×C×H×W, got " + Shapes.toString(x));
+            geometry.check(x[2], x[3]);
+            return new int[] {x[0], x[1], geometry.outH(x[2]), geometry.outW(x[3])};
+        }
+
+        @Override public Op op(List<Tensor> c) { return new deepdream.engine.ops.Pad(geometry); }
     }
 
     /** The identity at inference. */

@@ -1,7 +1,9 @@
 package deepdream.kernels.cpu;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Tensor;
 import deepdream.kernels.BackendChecks;
@@ -214,6 +216,77 @@ public class CpuBackend extends ReferenceBackend {
         BackendChecks.elementwise("clip backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         chunks(x.size(), (from, to) -> VectorOps.clipBackward(xd, min, max, dyd, dxd, from, to));
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        BackendChecks.elementwise("sigmoid", x, y);
+        float[] xd = data(x), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.sigmoid(xd, yd, from, to));
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
+        BackendChecks.same("sigmoid backward", y, dy);
+        BackendChecks.elementwise("sigmoid backward", y, dx);
+        float[] yd = data(y), dyd = data(dy), dxd = data(dx);
+        chunks(y.size(), (from, to) -> VectorOps.sigmoidBackward(yd, dyd, dxd, from, to));
+    }
+
+    @Override
+    public void arithmetic(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor y) {
+        int[] b = BackendChecks.arithmetic("arithmetic", x, c, y);
+        float[] xd = data(x), cd = data(c), yd = data(y);
+        chunks(x.size(), (from, to) -> VectorOps.arithmetic(op, constantFirst, xd, cd, b[0], b[1], yd, from, to));
+    }
+
+    @Override
+    public void arithmeticBackward(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor dy, Tensor dx) {
+        BackendChecks.same("arithmetic backward", x, dy);
+        int[] b = BackendChecks.arithmetic("arithmetic backward", x, c, dx);
+        float[] xd = data(x), cd = data(c), dyd = data(dy), dxd = data(dx);
+        chunks(x.size(), (from, to) -> VectorOps.arithmeticBackward(op, constantFirst, xd, cd, b[0], b[1], dyd, dxd, from, to));
+    }
+
+    /** Planes across the threads; the interior of each output row is one copy. */
+    @Override
+    public void pad(Tensor x, PadSpec s, Tensor y) {
+        BackendChecks.pad("pad", x, s, y);
+        BackendChecks.writable("pad", y);
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w), left = s.left();
+        float[] xd = data(x), yd = data(y);
+        chunks(x.n() * x.c(), (from, to) -> {
+            for (int p = from; p < to; p++)
+                for (int r = 0; r < oh; r++) {
+                    int sr = s.source(r, h, s.top()), row = (p * oh + r) * ow;
+                    if (sr < 0) { java.util.Arrays.fill(yd, row, row + ow, s.value()); continue; }
+                    int src = (p * h + sr) * w;
+                    for (int q = 0; q < left; q++) { int sq = s.source(q, w, left); yd[row + q] = sq < 0 ? s.value() : xd[src + sq]; }
+                    System.arraycopy(xd, src, yd, row + left, w);
+                    for (int q = left + w; q < ow; q++) { int sq = s.source(q, w, left); yd[row + q] = sq < 0 ? s.value() : xd[src + sq]; }
+                }
+        });
+    }
+
+    /** The reference's scatter, plane by plane across the threads: the same order of sums, so the same floats. */
+    @Override
+    public void padBackward(Tensor dy, PadSpec s, Tensor dx) {
+        BackendChecks.pad("pad backward", dx, s, dy);
+        BackendChecks.writable("pad backward", dx);
+        int h = dx.h(), w = dx.w(), oh = s.outH(h), ow = s.outW(w), left = s.left();
+        float[] dyd = data(dy), dxd = data(dx);
+        chunks(dx.n() * dx.c(), (from, to) -> {
+            java.util.Arrays.fill(dxd, from * h * w, to * h * w, 0f);
+            for (int p = from; p < to; p++)
+                for (int r = 0; r < oh; r++) {
+                    int sr = s.source(r, h, s.top());
+                    if (sr < 0) continue;
+                    int dst = (p * h + sr) * w, row = (p * oh + r) * ow;
+                    for (int q = 0; q < left; q++) { int sq = s.source(q, w, left); if (sq >= 0) dxd[dst + sq] += dyd[row + q]; }
+                    VectorOps.accumulate(dyd, row + left, dxd, dst, w);
+                    for (int q = left + w; q < ow; q++) { int sq = s.source(q, w, left); if (sq >= 0) dxd[dst + sq] += dyd[row + q]; }
+                }
+        });
     }
 
     @Override

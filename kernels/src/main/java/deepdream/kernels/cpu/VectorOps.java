@@ -1,5 +1,6 @@
 package deepdream.kernels.cpu;
 
+import deepdream.engine.Arithmetic;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -82,6 +83,99 @@ final class VectorOps {
             FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, i), inside).intoArray(dx, i);
         }
         for (; i < to; i++) dx[i] = x[i] > min && x[i] < max ? dy[i] : 0f;
+    }
+
+    /**
+     * y = 1 / (1 + e^−x), a scalar loop only: the Vector API's EXP need not round like Math.exp, so a
+     * vector loop with a scalar tail would give results that depend on where the threads cut the range.
+     */
+    static void sigmoid(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = 1f / (1f + (float) Math.exp(-x[i]));
+    }
+
+    /** dx = dy·(y·(1 − y)). */
+    static void sigmoidBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, dy, i).mul(v.mul(v.neg().add(1f))).intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = dy[i] * (y[i] * (1f - y[i]));
+    }
+
+    /**
+     * y = x ∘ c or c ∘ x over [from, to), c read at (i / inner) % count ({@link Arithmetic#broadcast}):
+     * split into runs where the constant is one value (inner &gt; 1) or consecutive elements of c.
+     */
+    static void arithmetic(Arithmetic op, boolean cFirst, float[] x, float[] c, int inner, int count, float[] y, int from, int to) {
+        for (int i = from; i < to; ) {
+            int j = (i / inner) % count;
+            int end = inner > 1 ? Math.min(to, (i / inner + 1) * inner) : Math.min(to, i + count - j);
+            arithmeticRun(op, cFirst, x, c, j - i, inner > 1, y, i, end);
+            i = end;
+        }
+    }
+
+    /** One run: the constant is c[i + offset], or the one value c[from + offset] when same. */
+    private static void arithmeticRun(Arithmetic op, boolean cFirst, float[] x, float[] c, int offset, boolean same, float[] y, int from, int to) {
+        VectorOperators.Binary bin = binary(op);
+        float c0 = c[from + offset];
+        FloatVector one = FloatVector.broadcast(S, c0);
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i), k = same ? one : FloatVector.fromArray(S, c, i + offset);
+            (cFirst ? k.lanewise(bin, v) : v.lanewise(bin, k)).intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] = op.apply(cFirst, x[i], same ? c0 : c[i + offset]);
+    }
+
+    /** dx = ∂y/∂x·dy of {@link #arithmetic}, the same runs. */
+    static void arithmeticBackward(Arithmetic op, boolean cFirst, float[] x, float[] c, int inner, int count, float[] dy, float[] dx, int from, int to) {
+        for (int i = from; i < to; ) {
+            int j = (i / inner) % count;
+            int end = inner > 1 ? Math.min(to, (i / inner + 1) * inner) : Math.min(to, i + count - j);
+            arithmeticBackwardRun(op, cFirst, x, c, j - i, inner > 1, dy, dx, i, end);
+            i = end;
+        }
+    }
+
+    private static void arithmeticBackwardRun(Arithmetic op, boolean cFirst, float[] x, float[] c, int offset, boolean same,
+                                              float[] dy, float[] dx, int from, int to) {
+        float c0 = c[from + offset];
+        FloatVector one = FloatVector.broadcast(S, c0);
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i), k = same ? one : FloatVector.fromArray(S, c, i + offset);
+            FloatVector r = switch (op) {
+                case ADD -> g;
+                case SUB -> cFirst ? g.neg() : g;
+                case MUL -> g.mul(k);
+                case DIV -> {
+                    if (!cFirst) yield g.div(k);
+                    FloatVector v = FloatVector.fromArray(S, x, i);
+                    yield g.mul(k).div(v.mul(v)).neg();
+                }
+            };
+            r.intoArray(dx, i);
+        }
+        for (; i < to; i++) dx[i] = op.inputGradient(cFirst, x[i], same ? c0 : c[i + offset], dy[i]);
+    }
+
+    /** dst[dstOff + k] += src[srcOff + k] for k &lt; n. */
+    static void accumulate(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int k = 0;
+        for (int end = S.loopBound(n); k < end; k += L)
+            FloatVector.fromArray(S, dst, dstOff + k).add(FloatVector.fromArray(S, src, srcOff + k)).intoArray(dst, dstOff + k);
+        for (; k < n; k++) dst[dstOff + k] += src[srcOff + k];
+    }
+
+    private static VectorOperators.Binary binary(Arithmetic op) {
+        return switch (op) {
+            case ADD -> VectorOperators.ADD;
+            case SUB -> VectorOperators.SUB;
+            case MUL -> VectorOperators.MUL;
+            case DIV -> VectorOperators.DIV;
+        };
     }
 
     /** Smallest gradient magnitude kept by {@link #reluBackward}; far below anything that moves a pixel. */

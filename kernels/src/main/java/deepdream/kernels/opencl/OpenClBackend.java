@@ -1,8 +1,10 @@
 package deepdream.kernels.opencl;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.Backend;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
@@ -209,6 +211,50 @@ public final class OpenClBackend implements Backend {
         BackendChecks.same("clip backward", x, dy);
         BackendChecks.elementwise("clip backward", x, dx);
         call.start(cl.clipBackward).buf(buf(x)).f(min).f(max).buf(buf(dy)).buf(buf(dx)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        BackendChecks.elementwise("sigmoid", x, y);
+        call.start(cl.sigmoid).buf(buf(x)).buf(buf(y)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
+        BackendChecks.same("sigmoid backward", y, dy);
+        BackendChecks.elementwise("sigmoid backward", y, dx);
+        call.start(cl.sigmoidBackward).buf(buf(y)).buf(buf(dy)).buf(buf(dx)).i(y.size()).run(round(y.size()));
+    }
+
+    @Override
+    public void arithmetic(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor y) {
+        int[] b = BackendChecks.arithmetic("arithmetic", x, c, y);
+        call.start(cl.arithmetic).buf(buf(x)).buf(buf(c)).i(b[0]).i(b[1]).i(op.ordinal()).i(constantFirst ? 1 : 0)
+                .buf(buf(y)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void arithmeticBackward(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor dy, Tensor dx) {
+        BackendChecks.same("arithmetic backward", x, dy);
+        int[] b = BackendChecks.arithmetic("arithmetic backward", x, c, dx);
+        call.start(cl.arithmeticBackward).buf(buf(x)).buf(buf(c)).i(b[0]).i(b[1]).i(op.ordinal()).i(constantFirst ? 1 : 0)
+                .buf(buf(dy)).buf(buf(dx)).i(x.size()).run(round(x.size()));
+    }
+
+    @Override
+    public void pad(Tensor x, PadSpec s, Tensor y) {
+        BackendChecks.pad("pad", x, s, y);
+        BackendChecks.writable("pad", y);
+        call.start(cl.pad).buf(buf(x)).buf(buf(y)).i(x.h()).i(x.w()).i(y.h()).i(y.w()).i(s.top()).i(s.left())
+                .i(s.mode().ordinal()).f(s.value()).i(y.size()).run(round(y.size()));
+    }
+
+    @Override
+    public void padBackward(Tensor dy, PadSpec s, Tensor dx) {
+        BackendChecks.pad("pad backward", dx, s, dy);
+        BackendChecks.writable("pad backward", dx);
+        call.start(cl.padBackward).buf(buf(dy)).buf(buf(dx)).i(dx.h()).i(dx.w()).i(dy.h()).i(dy.w()).i(s.top()).i(s.left())
+                .i(s.bottom()).i(s.right()).i(s.mode().ordinal()).i(dx.size()).run(round(dx.size()));
     }
 
     @Override

@@ -31,6 +31,7 @@ final class OpenClSession implements AutoCloseable {
 
     final cl_kernel fill, add, axpy, scale, relu, reluBackward, fillChannel, clampChannel, roll, copyChannels;
     final cl_kernel leakyRelu, leakyReluBackward, clip, clipBackward;
+    final cl_kernel sigmoid, sigmoidBackward, arithmetic, arithmeticBackward, pad, padBackward;
     final cl_kernel sumSquares, sumAbs, dot, sumChannel;
     final cl_kernel maxPool, avePool, maxPoolBackward, avePoolBackward;
     final cl_kernel lrn, lrnRatio, lrnBackward, softmax, softmaxBackward, innerProduct, innerProductBackward;
@@ -62,6 +63,12 @@ final class OpenClSession implements AutoCloseable {
             leakyReluBackward = programs.kernel(elementwise, "leaky_relu_backward");
             clip = programs.kernel(elementwise, "clip");
             clipBackward = programs.kernel(elementwise, "clip_backward");
+            sigmoid = programs.kernel(elementwise, "sigmoid");
+            sigmoidBackward = programs.kernel(elementwise, "sigmoid_backward");
+            arithmetic = programs.kernel(elementwise, "arithmetic");
+            arithmeticBackward = programs.kernel(elementwise, "arithmetic_backward");
+            pad = programs.kernel(elementwise, "pad");
+            padBackward = programs.kernel(elementwise, "pad_backward");
             fillChannel = programs.kernel(elementwise, "fill_channel");
             clampChannel = programs.kernel(elementwise, "clamp_channel");
             roll = programs.kernel(elementwise, "roll");

@@ -1,7 +1,9 @@
 package deepdream.kernels.reference;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.Tensor;
@@ -162,6 +164,66 @@ public class ReferenceBackend extends HostBackend {
         BackendChecks.elementwise("clip backward", x, dx);
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         for (int i = 0; i < xd.length; i++) dxd[i] = xd[i] > min && xd[i] < max ? dyd[i] : 0f;
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        BackendChecks.elementwise("sigmoid", x, y);
+        float[] xd = data(x), yd = data(y);
+        for (int i = 0; i < xd.length; i++) yd[i] = (float) (1 / (1 + Math.exp(-xd[i])));
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
+        BackendChecks.same("sigmoid backward", y, dy);
+        BackendChecks.elementwise("sigmoid backward", y, dx);
+        float[] yd = data(y), dyd = data(dy), dxd = data(dx);
+        for (int i = 0; i < yd.length; i++) dxd[i] = dyd[i] * (yd[i] * (1f - yd[i]));
+    }
+
+    @Override
+    public void arithmetic(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor y) {
+        int[] b = BackendChecks.arithmetic("arithmetic", x, c, y);
+        float[] xd = data(x), cd = data(c), yd = data(y);
+        for (int i = 0; i < xd.length; i++) yd[i] = op.apply(constantFirst, xd[i], cd[(i / b[0]) % b[1]]);
+    }
+
+    @Override
+    public void arithmeticBackward(Arithmetic op, boolean constantFirst, Tensor x, Tensor c, Tensor dy, Tensor dx) {
+        BackendChecks.same("arithmetic backward", x, dy);
+        int[] b = BackendChecks.arithmetic("arithmetic backward", x, c, dx);
+        float[] xd = data(x), cd = data(c), dyd = data(dy), dxd = data(dx);
+        for (int i = 0; i < xd.length; i++) dxd[i] = op.inputGradient(constantFirst, xd[i], cd[(i / b[0]) % b[1]], dyd[i]);
+    }
+
+    @Override
+    public void pad(Tensor x, PadSpec s, Tensor y) {
+        BackendChecks.pad("pad", x, s, y);
+        BackendChecks.writable("pad", y);
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
+        float[] xd = data(x), yd = data(y);
+        for (int p = 0; p < x.n() * x.c(); p++)
+            for (int r = 0; r < oh; r++)
+                for (int q = 0; q < ow; q++) {
+                    int sr = s.source(r, h, s.top()), sq = s.source(q, w, s.left());
+                    yd[(p * oh + r) * ow + q] = sr < 0 || sq < 0 ? s.value() : xd[(p * h + sr) * w + sq];
+                }
+    }
+
+    @Override
+    public void padBackward(Tensor dy, PadSpec s, Tensor dx) {
+        BackendChecks.pad("pad backward", dx, s, dy);
+        BackendChecks.writable("pad backward", dx);
+        int h = dx.h(), w = dx.w(), oh = s.outH(h), ow = s.outW(w);
+        float[] dyd = data(dy), dxd = data(dx);
+        java.util.Arrays.fill(dxd, 0f);
+        // Scatter in output order: every backend that sums in another order matches within rounding.
+        for (int p = 0; p < dx.n() * dx.c(); p++)
+            for (int r = 0; r < oh; r++)
+                for (int q = 0; q < ow; q++) {
+                    int sr = s.source(r, h, s.top()), sq = s.source(q, w, s.left());
+                    if (sr >= 0 && sq >= 0) dxd[(p * h + sr) * w + sq] += dyd[(p * oh + r) * ow + q];
+                }
     }
 
     @Override
