@@ -1,7 +1,9 @@
 package deepdream.importers.onnx;
 
+import deepdream.engine.Arithmetic;
 import deepdream.engine.ConvSpec;
 import deepdream.engine.LrnSpec;
+import deepdream.engine.PadSpec;
 import deepdream.engine.PoolSpec;
 import deepdream.engine.Shapes;
 import deepdream.engine.model.HostBlob;
@@ -56,6 +58,11 @@ final class OnnxGraph {
             Map.entry("Relu", n -> unary(n, new LayerSpec.Relu())),
             Map.entry("LeakyRelu", n -> unary(n, new LayerSpec.LeakyRelu((float) floating("alpha", 0.01)))),
             Map.entry("Clip", this::clip),
+            Map.entry("Sigmoid", n -> unary(n, new LayerSpec.Sigmoid())),
+            Map.entry("Sub", n -> arithmetic(n, Arithmetic.SUB)),
+            Map.entry("Mul", n -> arithmetic(n, Arithmetic.MUL)),
+            Map.entry("Div", n -> arithmetic(n, Arithmetic.DIV)),
+            Map.entry("Pad", this::pad),
             Map.entry("MaxPool", n -> pool(n, PoolSpec.Method.MAX)),
             Map.entry("AveragePool", n -> pool(n, PoolSpec.Method.AVE)),
             Map.entry("GlobalAveragePool", this::globalAveragePool),
@@ -238,7 +245,69 @@ final class OnnxGraph {
                     n.getOutput(0));
             return;
         }
-        throw error("adds a constant to a blob; only a bias after MatMul is supported yet (broadcasting Add is not)");
+        arithmetic(n, Arithmetic.ADD);
+    }
+
+    /**
+     * Add/Sub/Mul/Div of a blob and one constant (either order), the constant broadcast as numpy does
+     * (right-aligned): a scalar, per channel ([C,1,1] or [1,C,1,1]), per position or a full sample.
+     */
+    private void arithmetic(NodeProto n, Arithmetic op) {
+        if (n.getInputCount() != 2) throw error("has " + n.getInputCount() + " inputs; " + n.getOpType() + " takes 2");
+        Value a = values.get(n.getInput(0)), b = values.get(n.getInput(1));
+        if (a instanceof Blob && b instanceof Blob)
+            throw error("has two inputs computed by the net ('" + n.getInput(0) + "', '" + n.getInput(1) + "'); deepdream supports "
+                    + n.getOpType() + " of a blob and one constant (an initializer or Constant node) only");
+        if (!(a instanceof Blob) && !(b instanceof Blob)) throw error("has two constant operands; folding constants is not supported");
+        boolean constantFirst = !(a instanceof Blob);
+        Blob x = (Blob) (constantFirst ? b : a);
+        Const c = (Const) (constantFirst ? a : b);
+        if (!Arrays.equals(x.shape, ((Blob) values.get(x.netBlob)).shape))
+            throw error("reads a flattened view " + Shapes.toString(x.shape) + " of a blob; " + n.getOpType() + " with a constant needs the blob as the net has it");
+        int rank = x.shape.length;
+        if (c.dims.length > rank)
+            throw error("has a constant of shape " + Arrays.toString(c.dims) + ", more dimensions than its input " + Shapes.toString(x.shape));
+        int[] dims = new int[rank];
+        Arrays.fill(dims, 1);
+        System.arraycopy(c.dims, 0, dims, rank - c.dims.length, c.dims.length);
+        float[] v = new float[c.v.length];   // not c.blob(): a scalar has rank 0, which HostBlob refuses
+        for (int i = 0; i < v.length; i++) v[i] = (float) c.v[i];
+        emit(new LayerSpec.ConstantArithmetic(op, constantFirst), List.of(x.netBlob), List.of(new HostBlob(dims, v)));
+    }
+
+    /**
+     * Pad of H and W: pads an attribute before opset 11, a constant input (with an optional scalar
+     * constant_value input) from 11 on; modes constant, reflect and edge.
+     */
+    private void pad(NodeProto n) {
+        Blob x = blob(0);
+        int[] p;
+        float value = 0;
+        if (opset < 11) {
+            p = ints("pads", null);
+            value = (float) floating("value", 0);
+        } else {
+            p = Arrays.stream(constInput(1, "pads").v).mapToInt(v -> (int) v).toArray();
+            if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+                Const v = constInput(2, "constant_value");
+                if (v.v.length != 1) throw error("'s constant_value must be a scalar, got " + v.v.length + " values");
+                value = (float) v.v[0];
+            }
+        }
+        if (p == null) throw error("has no pads");
+        if (x.shape.length != 4 || p.length != 8)
+            throw error("has " + p.length + " pads for input " + Shapes.toString(x.shape) + "; deepdream pads N×C×H×W inputs (8 pads)");
+        if (p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0)
+            throw error("pads the batch or channel axis (pads " + Arrays.toString(p) + "); only H and W (pads[2], pads[3], pads[6], pads[7]) may be non-zero");
+        for (int v : p) if (v < 0) throw error("has negative pads " + Arrays.toString(p) + " (cropping); deepdream supports pads >= 0 only");
+        String mode = string("mode", "constant");
+        PadSpec.Mode m = switch (mode) {
+            case "constant" -> PadSpec.Mode.CONSTANT;
+            case "reflect" -> PadSpec.Mode.REFLECT;
+            case "edge" -> PadSpec.Mode.EDGE;
+            default -> throw error("has mode '" + mode + "'; deepdream supports constant, reflect and edge");
+        };
+        unary(n, new LayerSpec.Pad(new PadSpec(m, p[2], p[3], p[6], p[7], value)));
     }
 
     private void concat(NodeProto n) {
