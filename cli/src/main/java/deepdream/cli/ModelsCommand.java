@@ -148,8 +148,9 @@ public final class ModelsCommand implements Runnable {
                 throw new UserException("cannot read back " + output + ": " + Errors.message(e), e);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(java.util.Locale.ROOT, "%s: %.1f MB (%d bytes), %d nodes, opset %d%n", output, size / 1e6, size,
-                    m.getGraph().getNodeCount(), OnnxExporter.OPSET);
+            int nodes = m.getGraph().getNodeCount();
+            out.printf(java.util.Locale.ROOT, "%s: %.1f MB (%d bytes), %d node%s, opset %d%n", output, size / 1e6, size,
+                    nodes, nodes == 1 ? "" : "s", OnnxExporter.OPSET);
             out.flush();
         }
 
