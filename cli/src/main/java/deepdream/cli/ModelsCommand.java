@@ -1,7 +1,11 @@
 package deepdream.cli;
 
 import deepdream.cli.io.AtomicFiles;
+import deepdream.engine.model.NetDef;
 import deepdream.importers.ModelCatalog;
+import deepdream.importers.caffe.CaffeImporter;
+import deepdream.importers.onnx.OnnxExporter;
+import deepdream.importers.onnx.proto.Onnx.ModelProto;
 import deepdream.importers.ModelLocator;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -30,8 +34,8 @@ import java.util.HexFormat;
 
 /** {@code deepdream models list|fetch NAME}: the known models, and downloading their weights into the cache. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Known models and their weights: 'models list', 'models fetch bvlc_googlenet'.",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Fetch.class})
+        description = "Known models and their weights: 'models list', 'models fetch bvlc_googlenet', 'models convert W.caffemodel -o W.onnx'.",
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Fetch.class, ModelsCommand.Convert.class})
 public final class ModelsCommand implements Runnable {
     @Mixin VerboseOption verbose;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -99,6 +103,72 @@ public final class ModelsCommand implements Runnable {
                 out.println("labels:  " + labels);
             }
             out.flush();
+        }
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Convert a Caffe model to ONNX (opset 13): weights, blob names and preprocessing kept, so dreaming with "
+                    + "--model OUTPUT.onnx gives the same pixels.")
+    static final class Convert implements Runnable {
+        @Mixin VerboseOption verbose;
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CAFFEMODEL", description = "Caffe weights, e.g. bvlc_googlenet.caffemodel.")
+        Path input;
+
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT.onnx", description = "The ONNX file to write.")
+        Path output;
+
+        @Option(names = "--prototxt", paramLabel = "DEPLOY.prototxt",
+                description = "The architecture (default: the bundled prototxt of the known model whose weights file has INPUT's name).")
+        Path prototxt;
+
+        @Override
+        public void run() {
+            String inName = input.getFileName() == null ? "" : input.getFileName().toString();
+            if (!inName.toLowerCase(java.util.Locale.ROOT).endsWith(".caffemodel"))
+                throw new UserException("models convert reads Caffe weights (a .caffemodel), got " + input
+                        + "; the architecture goes with --prototxt");
+            String outName = output.getFileName() == null ? "" : output.getFileName().toString();
+            if (!outName.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx"))
+                throw new UserException("the output " + output + " must end in .onnx (deepdream recognises ONNX models by that name)");
+            if (!Files.isRegularFile(input)) throw new UserException("Caffe weights " + input + " do not exist");
+            NetDef def = ModelOptions.wrap(() -> prototxt != null ? CaffeImporter.load(prototxt, input) : loadKnown(inName));
+            ModelProto m = ModelOptions.wrap(() -> {
+                try {
+                    return OnnxExporter.write(def, output);
+                } catch (IOException e) {
+                    throw new UserException("cannot write " + output + ": " + Errors.message(e), e);
+                }
+            });
+            long size;
+            try {
+                size = Files.size(output);
+            } catch (IOException e) {
+                throw new UserException("cannot read back " + output + ": " + Errors.message(e), e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            int nodes = m.getGraph().getNodeCount();
+            out.printf(java.util.Locale.ROOT, "%s: %.1f MB (%d bytes), %d node%s, opset %d%n", output, size / 1e6, size,
+                    nodes, nodes == 1 ? "" : "s", OnnxExporter.OPSET);
+            out.flush();
+        }
+
+        /** INPUT with the bundled architecture of the catalog model whose weights file has its name, as --model resolution does. */
+        private NetDef loadKnown(String weightsName) {
+            ModelCatalog catalog = ModelOptions.catalog();
+            for (ModelCatalog.Entry e : catalog.entries()) {
+                if (!e.fileName().equals(weightsName)) continue;
+                if (e == catalog.defaultModel()) return CaffeImporter.loadDefault(input);
+                try (InputStream in = Files.newInputStream(input)) {
+                    return CaffeImporter.load(e.prototxt(), in);
+                } catch (IOException x) {
+                    throw new UserException("cannot read " + input + ": " + Errors.message(x), x);
+                }
+            }
+            throw new UserException(input + " is not the weights file of a known model (known: "
+                    + String.join(", ", catalog.entries().stream().map(ModelCatalog.Entry::fileName).toList())
+                    + "); give its architecture with --prototxt DEPLOY.prototxt");
         }
     }
 

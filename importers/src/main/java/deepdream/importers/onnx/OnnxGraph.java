@@ -85,6 +85,8 @@ final class OnnxGraph {
     private final String source;
     private final Path modelDir;
     private final int opset;
+    /** A file converted from Caffe (see {@link OnnxMetadata#CAFFE}): pools read back with Caffe's rules. */
+    private final boolean caffe;
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, Integer> uses = new HashMap<>();
     /** The layer that produced each blob, for folding BatchNormalization and a MatMul's bias into it. */
@@ -94,10 +96,13 @@ final class OnnxGraph {
     private int[] inputShape;
     private NodeProto node;   // the node being mapped, for messages
 
-    OnnxGraph(String source, Path modelDir, int opset) {
+    OnnxGraph(String source, Path modelDir, int opset) { this(source, modelDir, opset, false); }
+
+    OnnxGraph(String source, Path modelDir, int opset, boolean caffe) {
         this.source = source;
         this.modelDir = modelDir;
         this.opset = opset;
+        this.caffe = caffe;
     }
 
     static String supported() { return String.join(", ", new TreeSet<>(new OnnxGraph("", Path.of("."), MIN_OPSET).ops.keySet())); }
@@ -188,8 +193,13 @@ final class OnnxGraph {
         int[] p = pads(n, k, s, d, x.shape);
         boolean ceil = integer("ceil_mode", 0) != 0;
         boolean countPad = integer("count_include_pad", 0) != 0;
+        PoolSpec.Rounding up = PoolSpec.Rounding.CEIL;
+        if (caffe) {   // the exporter wrote only pools where Caffe's rounding and ceil_mode agree
+            up = PoolSpec.Rounding.CAFFE;
+            if (method == PoolSpec.Method.MAX) countPad = true;   // Caffe's flag; a max pool's values do not depend on it
+        }
         emit(new LayerSpec.Pooling(new PoolSpec(method, k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3],
-                ceil ? PoolSpec.Rounding.CEIL : PoolSpec.Rounding.FLOOR, countPad)), List.of(x.netBlob), List.of());
+                ceil ? up : PoolSpec.Rounding.FLOOR, countPad)), List.of(x.netBlob), List.of());
     }
 
     /**

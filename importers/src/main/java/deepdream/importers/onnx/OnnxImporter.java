@@ -1,5 +1,6 @@
 package deepdream.importers.onnx;
 
+import deepdream.engine.model.LayerDef;
 import deepdream.engine.model.NetDef;
 import deepdream.engine.model.Preprocessing;
 import deepdream.importers.ModelFormatException;
@@ -8,7 +9,10 @@ import deepdream.importers.onnx.proto.Onnx.ModelProto;
 import deepdream.importers.onnx.proto.Onnx.OperatorSetIdProto;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * ONNX as a {@link ModelImporter}: one .onnx file with its weights inside or in external-data files
@@ -38,18 +42,34 @@ public final class OnnxImporter implements ModelImporter {
 
     @Override public NetDef architecture(Path model) { return load(model, null); }
 
-    /** The graph as the file has it, its input prepared by {@code preprocessing}. */
+    /**
+     * The graph as the file has it, its input prepared as the file's deepdream.* metadata says
+     * (files written by {@link OnnxExporter}), else by {@code preprocessing}.
+     */
     public static NetDef read(Path model, Preprocessing preprocessing) {
         ModelProto m = OnnxFiles.readModel(model);
         String source = model.toString();
         if (!m.hasGraph() || m.getGraph().getNodeCount() == 0)
             throw new ModelFormatException(source + " has no graph (is it an ONNX model? truncated?)");
-        OnnxGraph g = new OnnxGraph(source, model.toAbsolutePath().getParent(), opset(m, source));
+        Map<String, String> meta = OnnxMetadata.of(m);
+        boolean caffe = OnnxMetadata.caffe(meta);
+        OnnxGraph g = new OnnxGraph(source, model.toAbsolutePath().getParent(), opset(m, source), caffe);
         g.build(m.getGraph());
         int[] in = g.inputShape();
-        Preprocessing p = new Preprocessing(preprocessing.channelOrder(), preprocessing.mean(), preprocessing.std(), preprocessing.scale(), in[2], in[3]);
+        Preprocessing p = OnnxMetadata.preprocessing(meta, in, source);
+        if (p == null) p = new Preprocessing(preprocessing.channelOrder(), preprocessing.mean(), preprocessing.std(), preprocessing.scale(), in[2], in[3]);
         String name = m.getGraph().getName().isEmpty() ? model.getFileName().toString() : m.getGraph().getName();
-        return new NetDef(name, g.inputBlob(), in, g.layers(), p);
+        List<LayerDef> layers = g.layers();
+        String input = g.inputBlob();
+        if (caffe) {   // NAME#k back to NAME: Caffe's in-place layers
+            List<LayerDef> renamed = new ArrayList<>();
+            for (LayerDef l : layers)
+                renamed.add(new LayerDef(l.name(), l.spec(), l.bottoms().stream().map(OnnxMetadata::caffeBlob).toList(),
+                        OnnxMetadata.caffeBlob(l.top()), l.blobs()));
+            layers = renamed;
+            input = OnnxMetadata.caffeBlob(input);
+        }
+        return new NetDef(name, input, in, layers, p);
     }
 
     /** The default domain's opset; deepdream reads 9–17. */
