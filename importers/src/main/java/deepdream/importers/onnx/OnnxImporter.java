@@ -38,6 +38,9 @@ public final class OnnxImporter implements ModelImporter {
 
     @Override public NetDef architecture(Path model) { return load(model, null); }
 
+    /** The model as {@link #load}, its input prepared by {@code preprocessing} (a catalog entry's, or the user's flags). */
+    public static NetDef loadPrepared(Path model, Preprocessing preprocessing) { return PreprocessingFold.toCaffeStyle(read(model, preprocessing)); }
+
     /** The graph as the file has it, its input prepared by {@code preprocessing}. */
     public static NetDef read(Path model, Preprocessing preprocessing) {
         ModelProto m = OnnxFiles.readModel(model);
