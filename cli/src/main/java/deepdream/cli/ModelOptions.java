@@ -71,8 +71,7 @@ public final class ModelOptions {
         ModelCatalog c = wrap(ModelOptions::catalog);
         var e = c.find(model.toString());
         if (e.isPresent()) return e.get();
-        if (model.getFileName() != null && model.getFileName().toString().contains("."))
-            throw new UserException("model file not found: " + model + " (given with --model)");
+        if (model.getFileName() != null && model.getFileName().toString().contains(".")) return null;   // a file: its importer says it is missing
         throw new UserException("--model " + model + " is neither a file nor a known model; known models: "
                 + String.join(", ", c.entries().stream().map(ModelCatalog.Entry::name).toList()) + " ('deepdream models list')");
     }

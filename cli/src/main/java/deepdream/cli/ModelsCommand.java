@@ -64,6 +64,9 @@ public final class ModelsCommand implements Runnable {
                 out.println("  labels:  " + (Files.isRegularFile(labels) ? "present, " + labels : "not downloaded"));
                 out.println("  source:  " + e.url() + (e.checksum().isEmpty() ? " (no published checksum)" : " (" + e.checksumAlgorithm() + " " + e.checksum() + ")"));
                 out.println("  license: " + e.license());
+                out.println("  format:  " + e.format() + ", dream layer " + e.dreamLayer() + ", input " + e.preprocessing().channelOrder()
+                        + " (pixel*" + fmt(e.preprocessing().scale()) + " - " + floats(e.preprocessing().mean()) + ") / " + floats(e.preprocessing().std())
+                        + "   (--model " + e.name() + ")");
             }
             out.println("cache: " + locator.cacheDir());
             out.flush();
@@ -181,6 +184,14 @@ public final class ModelsCommand implements Runnable {
             md.update(buf, 0, n);
             if (copy != null) copy.write(buf, 0, n);
         }
+    }
+
+    private static String fmt(float v) { return v == Math.rint(v) ? String.valueOf((int) v) : String.format(java.util.Locale.ROOT, "%.6g", v); }
+
+    private static String floats(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (float f : v) b.append(b.length() == 0 ? "" : ",").append(fmt(f));
+        return b.toString();
     }
 
     private static String mb(long bytes) { return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1048576.0); }
