@@ -186,7 +186,7 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    private static String fmt(float v) { return v == Math.rint(v) ? String.valueOf((int) v) : String.format(java.util.Locale.ROOT, "%.6g", v); }
+    private static String fmt(float v) { return v == Math.rint(v) ? String.valueOf((int) v) : Float.toString(v); }
 
     private static String floats(float[] v) {
         StringBuilder b = new StringBuilder();
