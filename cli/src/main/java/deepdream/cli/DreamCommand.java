@@ -73,7 +73,7 @@ public final class DreamCommand implements Runnable {
         DreamParams params = dream.params(usedSeed, imageLimit.maxPixels);
         PlanarImage start = startImage(err);
         NetDef def = model.loadNet();
-        params = dream.forModel(params, def);
+        params = dream.forModel(params, def, model.defaultDreamLayer(def), err);
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")");
             Dreamer dreamer = new Dreamer(net);

@@ -175,6 +175,27 @@ public final class DreamOptions {
      * input size the model declares (GoogLeNet: 224) are dropped unless --force.
      */
     public DreamParams forModel(DreamParams p, deepdream.engine.model.NetDef def) {
+        return forModel(p, def, def.layers().stream().anyMatch(l -> l.top().equals(DreamParams.DEFAULT_LAYER)) ? DreamParams.DEFAULT_LAYER : null, null);
+    }
+
+    /**
+     * As {@link #forModel(DreamParams, deepdream.engine.model.NetDef)}, and: without --layer the dream
+     * amplifies {@code defaultLayer} (the model's own, said on {@code err}); a --layer that is one of
+     * the model's blob names is taken whole, ':' included (TF-exported names such as "concat:0").
+     */
+    public DreamParams forModel(DreamParams p, deepdream.engine.model.NetDef def, String defaultLayer, PrintWriter err) {
+        java.util.Set<String> blobs = new java.util.HashSet<>();
+        for (var l : def.layers()) blobs.add(l.top());
+        if (!layers.isEmpty()) {
+            p = p.withLayers(layers.stream().map(spec -> blobs.contains(spec) ? new DreamParams.Layer(spec, 1) : parseLayer(spec)).toList());
+            for (String spec : layers)     // "x:heavy" is neither a blob nor a blob with a weight
+                if (!blobs.contains(spec) && spec.indexOf(':') > 0 && parseLayer(spec).blob().equals(spec))
+                    throw new UserException("--layer " + spec + ": the model has no blob of that name, and the weight after ':' must be a number,"
+                            + " e.g. --layer inception_4c/output:0.5 ('deepdream layers' lists the blobs)");
+        } else if (defaultLayer != null && !defaultLayer.equals(DreamParams.DEFAULT_LAYER)) {
+            p = p.withLayers(List.of(new DreamParams.Layer(defaultLayer, 1)));
+            if (err != null) err.println("deepdream: dreaming on " + defaultLayer + ", this model's default layer (--layer chooses another; 'deepdream layers' lists them)");
+        }
         if (force || def.inputShape() == null || def.inputShape().length < 4) return p;
         return p.withMinOctaveSide(Math.min(def.inputShape()[2], def.inputShape()[3]));
     }
@@ -188,14 +209,17 @@ public final class DreamOptions {
                 + " would be under the " + p.minOctaveSide() + " px the model was made for (--force keeps them, --max-size or --octave-scale changes them)");
     }
 
-    /** "blob" or "blob:weight" (blob names contain '/', never ':'). */
+    /**
+     * "blob" or "blob:weight". Names may hold ':' themselves (TF-exported ONNX); once the model is
+     * known, {@link #forModel} takes a spec that is a blob name whole, and an unknown blob is the net's error.
+     */
     public static DreamParams.Layer parseLayer(String spec) {
         int colon = spec.lastIndexOf(':');
         if (colon < 0) return new DreamParams.Layer(spec, 1);
         try {
             return new DreamParams.Layer(spec.substring(0, colon), Double.parseDouble(spec.substring(colon + 1)));
         } catch (NumberFormatException e) {
-            throw new UserException("--layer " + spec + ": the weight after ':' must be a number, e.g. --layer inception_4c/output:0.5");
+            return new DreamParams.Layer(spec, 1);
         }
     }
 

@@ -27,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -65,8 +66,11 @@ public final class ModelsCommand implements Runnable {
                     out.println("  $" + ModelLocator.ENV_WEIGHTS + ": " + env + (Files.isRegularFile(Path.of(env)) ? " (used)" : " (missing!)"));
                 Path labels = locator.cachedLabels(e);
                 out.println("  labels:  " + (Files.isRegularFile(labels) ? "present, " + labels : "not downloaded"));
-                out.println("  source:  " + e.url() + (e.sha1().isEmpty() ? "" : " (sha1 " + e.sha1() + ")"));
+                out.println("  source:  " + e.url() + (e.checksum().isEmpty() ? " (no published checksum)" : " (" + e.checksumAlgorithm() + " " + e.checksum() + ")"));
                 out.println("  license: " + e.license());
+                out.println("  format:  " + e.format() + ", dream layer " + e.dreamLayer() + ", input " + e.preprocessing().channelOrder()
+                        + " (pixel*" + fmt(e.preprocessing().scale()) + " - " + floats(e.preprocessing().mean()) + ") / " + floats(e.preprocessing().std())
+                        + "   (--model " + e.name() + ")");
             }
             out.println("cache: " + locator.cacheDir());
             out.flush();
@@ -74,7 +78,7 @@ public final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Download a model's weights (checked against their sha1) and labels into the cache.")
+            description = "Download a model's weights (checked against their sha256 or sha1; an interrupted download resumes) and labels into the cache.")
     static final class Fetch implements Runnable {
         @Mixin VerboseOption verbose;
         @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -94,12 +98,13 @@ public final class ModelsCommand implements Runnable {
             if (Files.isRegularFile(weights) && !force) {
                 out.println("weights already in the cache: " + weights + " (--force downloads them again)");
             } else {
-                download(URI.create(e.url()), weights, e.sha1(), e.size());
-                out.println("weights: " + weights + (e.sha1().isEmpty() ? "" : " (sha1 " + e.sha1() + " verified)"));
+                String sha = download(URI.create(e.url()), weights, e.checksumAlgorithm(), e.checksum(), e.size(), out);
+                out.println("weights: " + weights + (e.checksum().isEmpty() ? " (the source publishes no checksum; sha256 of this download: " + sha + ")"
+                        : " (" + e.checksumAlgorithm() + " " + e.checksum() + " verified)"));
             }
             Path labels = locator.cachedLabels(e);
             if (e.labelsUrl() != null && (!Files.isRegularFile(labels) || force)) {
-                download(URI.create(e.labelsUrl()), labels, "", -1);
+                download(URI.create(e.labelsUrl()), labels, "", "", -1, out);
                 out.println("labels:  " + labels);
             }
             out.flush();
@@ -173,48 +178,91 @@ public final class ModelsCommand implements Runnable {
     }
 
     /**
-     * Streams url into target with a progress bar: into a temp file beside it, checked against sha1
-     * (when given), then moved into place atomically, so the cache never holds half a file.
+     * Downloads url into target with a progress bar, resuming a partial download: the bytes arrive
+     * in {@code .NAME.part} beside the target, which survives an interrupted run (Ctrl-C, a dropped
+     * connection), so the next run asks the server only for the rest (HTTP Range). The whole file is
+     * checked against the checksum (algorithm "sha256" or "sha1"; none when "") and only then moved
+     * into place atomically, so the cache never holds half a file or a damaged one.
      */
-    static void download(URI url, Path target, String sha1, long expectedSize) {
-        Path tmp = null;
+    static String download(URI url, Path target, String algorithm, String checksum, long expectedSize, PrintWriter out) {
+        Path part = partFile(target);
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.createDirectories(part.getParent());
+            MessageDigest md = MessageDigest.getInstance(algorithm.isEmpty() ? "SHA-256" : algorithm.equals("sha1") ? "SHA-1" : "SHA-256");
+            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
             HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() != 200) {
+            HttpRequest.Builder req = HttpRequest.newBuilder(url).GET();
+            if (have > 0) req.header("Range", "bytes=" + have + "-");
+            HttpResponse<InputStream> r = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            boolean resumed = r.statusCode() == 206 && r.headers().firstValue("content-range").orElse("").startsWith("bytes " + have + "-");
+            if (r.statusCode() == 416 && have > 0) {             // the part is already whole (or stale): start afresh once
+                r.body().close();
+                Files.delete(part);
+                return download(url, target, algorithm, checksum, expectedSize, out);
+            }
+            if (r.statusCode() != 200 && !resumed) {
                 r.body().close();
                 throw new UserException("download of " + url + " failed: HTTP " + r.statusCode());
             }
-            long length = r.headers().firstValueAsLong("content-length").orElse(expectedSize);
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
-            MessageDigest md = MessageDigest.getInstance("SHA-1");
-            ProgressBarBuilder bar = new ProgressBarBuilder().setTaskName(target.getFileName().toString()).setInitialMax(length)
+            if (resumed) {
+                out.println("resuming " + target.getFileName() + " after " + mb(have) + " downloaded earlier");
+                out.flush();
+                try (InputStream in = Files.newInputStream(part)) { digest(in, md, null); }
+            } else {
+                have = 0;                                         // a server that ignores Range sends it all again
+            }
+            long length = r.headers().firstValueAsLong("content-length").orElse(expectedSize < 0 ? -1 : expectedSize - have);
+            ProgressBarBuilder bar = new ProgressBarBuilder().setTaskName(target.getFileName().toString()).setInitialMax(length < 0 ? -1 : have + length)
                     .setUnit(" MB", 1 << 20).setStyle(ProgressBarStyle.ASCII).showSpeed().setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err));
-            try (InputStream in = ProgressBar.wrap(r.body(), bar); OutputStream o = Files.newOutputStream(tmp)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                    o.write(buf, 0, n);
-                }
+                    .startsFrom(have, Duration.ZERO).setConsumer(new ConsoleProgressBarConsumer(System.err));
+            try (InputStream in = ProgressBar.wrap(r.body(), bar);
+                 OutputStream o = resumed ? Files.newOutputStream(part, StandardOpenOption.APPEND) : Files.newOutputStream(part)) {
+                digest(in, md, o);
+            } catch (IOException e) {
+                long kept = Files.isRegularFile(part) ? Files.size(part) : 0;
+                throw new UserException("download of " + url + " was interrupted: " + Errors.message(e) + ". The " + mb(kept)
+                        + " received so far are kept in " + part + "; run the same command again to resume", e);
             }
             String got = HexFormat.of().formatHex(md.digest());
-            if (!sha1.isEmpty() && !got.equalsIgnoreCase(sha1))
-                throw new UserException("the file downloaded from " + url + " has sha1 " + got + ", expected " + sha1
+            if (!algorithm.isEmpty() && !got.equalsIgnoreCase(checksum)) {
+                Files.deleteIfExists(part);
+                throw new UserException("the file downloaded from " + url + " has " + algorithm + " " + got + ", expected " + checksum
                         + ": the download was damaged or the file changed. Nothing was saved; try again.");
-            AtomicFiles.move(tmp, target);
-            tmp = null;
+            }
+            AtomicFiles.move(part, target);
+            return got;
         } catch (IOException e) {
             throw new UserException("download of " + url + " failed: " + Errors.message(e)
                     + ". Check the network, or download the file yourself and use --weights FILE", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserException("download of " + url + " interrupted", e);
+            throw new UserException("download of " + url + " interrupted; run the same command again to resume", e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        } finally {
-            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
         }
     }
+
+    /** Where the bytes of target collect until they are complete and verified. */
+    static Path partFile(Path target) {
+        Path abs = target.toAbsolutePath();
+        return abs.resolveSibling("." + abs.getFileName() + ".part");
+    }
+
+    private static void digest(InputStream in, MessageDigest md, OutputStream copy) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            md.update(buf, 0, n);
+            if (copy != null) copy.write(buf, 0, n);
+        }
+    }
+
+    private static String fmt(float v) { return v == Math.rint(v) ? String.valueOf((int) v) : Float.toString(v); }
+
+    private static String floats(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (float f : v) b.append(b.length() == 0 ? "" : ",").append(fmt(f));
+        return b.toString();
+    }
+
+    private static String mb(long bytes) { return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1048576.0); }
 }

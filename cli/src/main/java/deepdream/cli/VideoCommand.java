@@ -118,7 +118,7 @@ public final class VideoCommand implements Runnable {
             if (total > 0 && from > total) throw new UserException("--from " + from + " is past the end of " + input + " (" + total + " frames)");
             long usedSeed = seed(framesDir);
             NetDef def = model.loadNet();
-            DreamParams params = dream.forModel(dream.params(usedSeed, imageLimit.maxPixels), def);
+            DreamParams params = dream.forModel(dream.params(usedSeed, imageLimit.maxPixels), def, model.defaultDreamLayer(def), spec.commandLine().getErr());
             if (params.channelPick() != null)
                 throw new UserException("--channels " + dream.channels + " picks the channels of one photo; for a video give them as a list "
                         + "('deepdream channels FRAME.png --layer L' ranks the channels of a frame)");

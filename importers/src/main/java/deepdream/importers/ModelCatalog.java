@@ -20,14 +20,22 @@ import java.util.TreeSet;
  * model: its format ({@code NAME.format}, default caffe, see {@link ModelImporters}), the bundled
  * architecture, where its weights come from, and its preprocessing: {@code NAME.channel_order}
  * (BGR), {@code NAME.mean} ({@code NAME.mean_bgr} for Caffe's BGR files), {@code NAME.std} (1),
- * {@code NAME.scale} (1), {@code NAME.input_size} (the prototxt's).
+ * {@code NAME.scale} (1), {@code NAME.input_size} (the prototxt's); its checksum {@code NAME.sha256}
+ * (or {@code NAME.sha1}), and the blob a dream amplifies by default, {@code NAME.dream_layer}.
  */
 public final class ModelCatalog {
     public static final String RESOURCE = "/deepdream/weights/models.properties";
 
     /** One known model: where its weights come from and how to check and use them. */
     public record Entry(String name, String format, String title, String prototxtResource, String fileName, String url, String sha1,
-                        long size, String license, Preprocessing preprocessing, String labelsFile, String labelsUrl) {
+                        String sha256, long size, String license, Preprocessing preprocessing, String labelsFile, String labelsUrl,
+                        String dreamLayer) {
+        /** The checksum a download is verified against: "sha256", "sha1", or "" when the source publishes none. */
+        public String checksumAlgorithm() { return !sha256.isEmpty() ? "sha256" : !sha1.isEmpty() ? "sha1" : ""; }
+
+        /** The expected hex digest of {@link #checksumAlgorithm()}, "" when none. */
+        public String checksum() { return !sha256.isEmpty() ? sha256 : sha1; }
+
         /** The BGR mean of a Caffe-style model (see {@link Preprocessing#isCaffeStyle}). */
         public float[] meanBgr() {
             if (!preprocessing.isCaffeStyle()) throw new UnsupportedOperationException("model " + name + " is not preprocessed Caffe's way: " + preprocessing);
@@ -82,9 +90,11 @@ public final class ModelCatalog {
         Map<String, Entry> m = new LinkedHashMap<>();
         for (String n : names) {
             m.put(n, new Entry(n, p.getProperty(n + ".format", "caffe"), p.getProperty(n + ".title", n), p.getProperty(n + ".prototxt", n + ".prototxt"),
-                    p.getProperty(n + ".file", n + ".caffemodel"), p.getProperty(n + ".url"), p.getProperty(n + ".sha1", ""),
-                    Long.parseLong(p.getProperty(n + ".size", "-1")), p.getProperty(n + ".license", "see the model's source"),
-                    preprocessing(p, n), p.getProperty(n + ".labels_file", "synset_words.txt"), p.getProperty(n + ".labels_url")));
+                    p.getProperty(n + ".file", n + ".caffemodel"), p.getProperty(n + ".url"), p.getProperty(n + ".sha1", "").trim(),
+                    p.getProperty(n + ".sha256", "").trim(), Long.parseLong(p.getProperty(n + ".size", "-1").trim()),
+                    p.getProperty(n + ".license", "see the model's source"), preprocessing(p, n),
+                    p.getProperty(n + ".labels_file", "synset_words.txt"), p.getProperty(n + ".labels_url"),
+                    p.getProperty(n + ".dream_layer", deepdream.engine.dream.DreamParams.DEFAULT_LAYER).trim()));
         }
         return new ModelCatalog(m, p.getProperty("default", names.isEmpty() ? null : names.first()));
     }

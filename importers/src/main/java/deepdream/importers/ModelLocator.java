@@ -40,6 +40,9 @@ public final class ModelLocator {
 
     public Path cacheDir() { return cacheDir; }
 
+    /** This locator without $DEEPDREAM_WEIGHTS, which names the default model's weights only. */
+    public ModelLocator withoutEnv() { return new ModelLocator(Map.of(), cacheDir); }
+
     public Path cachedWeights(ModelCatalog.Entry model) { return cacheDir.resolve(model.fileName()); }
 
     public Path cachedLabels(ModelCatalog.Entry model) { return cacheDir.resolve(model.labelsFile()); }

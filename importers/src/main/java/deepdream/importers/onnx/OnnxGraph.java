@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * {@code --layer} takes them. BatchNormalization is folded into the convolution before it.
  */
 final class OnnxGraph {
-    static final int MIN_OPSET = 9, MAX_OPSET = 17;
+    // From 7: the ops in the table read the same in opsets 7 and 8 (Gemm and Add broadcast from 7 on,
+    // Dropout lost is_test in 7), apart from BatchNormalization's 'spatial', checked where it is read.
+    static final int MIN_OPSET = 7, MAX_OPSET = 17;
 
     /** A tensor: known at import ({@link Const}) or computed by the net ({@link Blob}). */
     private sealed interface Value {}
@@ -52,7 +54,7 @@ final class OnnxGraph {
 
     private interface Mapper { void map(NodeProto n); }
 
-    /** The one table of ONNX ops deepdream reads (opsets 9–17). */
+    /** The one table of ONNX ops deepdream reads (opsets 7–17). */
     private final Map<String, Mapper> ops = Map.ofEntries(
             Map.entry("Conv", this::conv),
             Map.entry("Relu", n -> unary(n, new LayerSpec.Relu())),
@@ -218,6 +220,7 @@ final class OnnxGraph {
         Blob x = blob(0);
         double[] gamma = constInput(1, "scale").v, beta = constInput(2, "bias").v, mean = constInput(3, "mean").v, var = constInput(4, "var").v;
         double eps = floating("epsilon", 1e-5);
+        if (opset < 9 && integer("spatial", 1) != 1) throw error("has spatial=0 (statistics per pixel), which deepdream does not read");
         Integer at = producer.get(x.netBlob);
         LayerDef conv = at == null ? null : layers.get(at);
         if (conv == null || !(conv.spec() instanceof LayerSpec.Convolution) || uses.getOrDefault(n.getInput(0), 0) != 1)

@@ -43,10 +43,20 @@ public final class OnnxImporter implements ModelImporter {
     @Override public NetDef architecture(Path model) { return load(model, null); }
 
     /**
+     * The model as {@link #load}, its input prepared as the file's deepdream.* metadata says, else as
+     * {@code fallback} (a catalog entry's), then changed by {@code adjust} (the user's flags).
+     */
+    public static NetDef loadPrepared(Path model, Preprocessing fallback, java.util.function.UnaryOperator<Preprocessing> adjust) {
+        return PreprocessingFold.toCaffeStyle(read(model, fallback, adjust));
+    }
+
+    /**
      * The graph as the file has it, its input prepared as the file's deepdream.* metadata says
      * (files written by {@link OnnxExporter}), else by {@code preprocessing}.
      */
-    public static NetDef read(Path model, Preprocessing preprocessing) {
+    public static NetDef read(Path model, Preprocessing preprocessing) { return read(model, preprocessing, p -> p); }
+
+    private static NetDef read(Path model, Preprocessing preprocessing, java.util.function.UnaryOperator<Preprocessing> adjust) {
         ModelProto m = OnnxFiles.readModel(model);
         String source = model.toString();
         if (!m.hasGraph() || m.getGraph().getNodeCount() == 0)
@@ -58,6 +68,7 @@ public final class OnnxImporter implements ModelImporter {
         int[] in = g.inputShape();
         Preprocessing p = OnnxMetadata.preprocessing(meta, in, source);
         if (p == null) p = new Preprocessing(preprocessing.channelOrder(), preprocessing.mean(), preprocessing.std(), preprocessing.scale(), in[2], in[3]);
+        p = adjust.apply(p);
         String name = m.getGraph().getName().isEmpty() ? model.getFileName().toString() : m.getGraph().getName();
         List<LayerDef> layers = g.layers();
         String input = g.inputBlob();
@@ -72,7 +83,7 @@ public final class OnnxImporter implements ModelImporter {
         return new NetDef(name, input, in, layers, p);
     }
 
-    /** The default domain's opset; deepdream reads 9–17. */
+    /** The default domain's opset; deepdream reads 7–17. */
     static int opset(ModelProto m, String source) {
         long v = -1;
         for (OperatorSetIdProto o : m.getOpsetImportList())
