@@ -53,8 +53,8 @@ public class CpuBackend extends ReferenceBackend {
     private final CpuConv conv;
     private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
     /** Per-thread scratch of the LRN and max-pool kernels. */
-    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolWin, poolPlaneY;
-    private final int[][] poolWinArg, poolPlaneArg;
+    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolWin, poolWinRow, poolWinCol, poolPlaneY;
+    private final int[][] poolPlaneArg;
     /** The max-pool argmax and LRN scale of each forward, for its backward. */
     private final ForwardState kept = new ForwardState();
 
@@ -78,7 +78,8 @@ public class CpuBackend extends ReferenceBackend {
         poolColRow = new float[threads][0];
         poolWin = new float[threads][0];
         poolPlaneY = new float[threads][0];
-        poolWinArg = new int[threads][0];
+        poolWinRow = new float[threads][0];
+        poolWinCol = new float[threads][0];
         poolPlaneArg = new int[threads][0];
     }
 
@@ -282,7 +283,7 @@ public class CpuBackend extends ReferenceBackend {
         int[] arg = kept.takeInts(x, y.size());
         par.forEach(x.n() * x.c(), (plane, worker) ->
                 PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, arg, plane * outs, oh, ow, floats(poolColMax, worker, w),
-                        floats(poolColRow, worker, w), floats(poolWin, worker, w), ints(poolWinArg, worker, w)));
+                        floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w)));
         if (x != y) kept.keepInts(x, s, arg);   // y == x (a 1×1 window in place) has overwritten what arg was taken from
     }
 
@@ -303,7 +304,7 @@ public class CpuBackend extends ReferenceBackend {
                 arg = ints(poolPlaneArg, worker, outs);
                 ao = 0;
                 PoolKernels.maxForward(xd, plane * h * w, h, w, s, floats(poolPlaneY, worker, outs), arg, 0, oh, ow,
-                        floats(poolColMax, worker, w), floats(poolColRow, worker, w), floats(poolWin, worker, w), ints(poolWinArg, worker, w));
+                        floats(poolColMax, worker, w), floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w));
             }
             PoolKernels.maxBackward(arg, ao, dyd, plane * outs, outs, dxd, plane * h * w, h * w);
         });

@@ -2,7 +2,6 @@ package deepdream.kernels.cpu;
 
 import deepdream.engine.PoolSpec;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,11 +33,11 @@ final class PoolKernels {
 
     /**
      * y = the max of each window, arg = the index (row·w + column, in the plane) of its first
-     * maximum, -1 for an empty window; y and arg share the offset yo. colMax, colRow, win: per-thread
-     * buffers of at least w floats, winArg of at least w ints.
+     * maximum, -1 for an empty window; y and arg share the offset yo. colMax, colRow, win, winRow,
+     * winCol: per-thread buffers of at least w floats.
      */
     static void maxForward(float[] x, int xo, int h, int w, PoolSpec s, float[] y, int[] arg, int yo, int oh, int ow,
-                           float[] colMax, float[] colRow, float[] win, int[] winArg) {
+                           float[] colMax, float[] colRow, float[] win, float[] winRow, float[] winCol) {
         int kh = s.kernelH(), kw = s.kernelW(), sh = s.strideH(), sw = s.strideW(), ph = s.padTop(), pw = s.padLeft();
         // Output columns whose window lies fully inside the row: the stride-1 vector pass needs no clipping there.
         int inLo = Math.min(ow, (pw + sw - 1) / sw), inHi = Math.max(inLo, Math.min(ow, Math.floorDiv(w - kw + pw, sw) + 1));
@@ -54,14 +53,15 @@ final class PoolKernels {
             int ox = 0;
             if (inHi > inLo) {
                 // The first maximum of the window at every column from the first interior window's
-                // start to the last one's (stride 1: contiguous loads, no gathers, straight into y and
-                // arg), then for a larger stride every sw-th of them.
+                // start to the last one's (stride 1: contiguous loads, no gathers), then every sw-th
+                // of them. Rows and columns leave the vectors as floats and become ints here: the
+                // Vector API's float-to-int conversion is not compiled to one instruction on every JDK.
                 int p0 = inLo * sw - pw, n = (inHi - 1 - inLo) * sw + 1;
-                if (sw == 1) {
-                    windowArgMax(colMax, colRow, p0, n, kw, w, y, arg, dst + inLo);
-                } else {
-                    windowArgMax(colMax, colRow, p0, n, kw, w, win, winArg, 0);
-                    for (int o = inLo; o < inHi; o++) { y[dst + o] = win[(o - inLo) * sw]; arg[dst + o] = winArg[(o - inLo) * sw]; }
+                windowArgMax(colMax, colRow, p0, n, kw, win, winRow, winCol);
+                for (int o = inLo; o < inHi; o++) {
+                    int q = (o - inLo) * sw;
+                    y[dst + o] = win[q];
+                    arg[dst + o] = (int) winRow[q] * w + (int) winCol[q];
                 }
                 for (int o = 0; o < inLo; o++) edge(colMax, colRow, w, o * sw - pw, kw, y, arg, dst + o);
                 ox = inHi;
@@ -84,44 +84,44 @@ final class PoolKernels {
     }
 
     /**
-     * out[at + q], index[at + q] = value and flat index (row·w + column) of the first maximum, in
-     * row-major order, of the window of columns [p0 + q, p0 + q + kw) for q in [0, n), all inside the
-     * row; colMax/colRow from {@link #columnArgMax}. The last vector group ends at n, overlapping the
-     * one before (the same values are written twice); a row shorter than a vector takes the scalar twin.
+     * out[q], row[q], col[q] = value, row and column of the first maximum, in row-major order, of
+     * the window of columns [p0 + q, p0 + q + kw) for q in [0, n), all inside the row;
+     * colMax/colRow from {@link #columnArgMax}. The last vector group ends at n, overlapping the one
+     * before (the same values are written twice); a row shorter than a vector takes the scalar twin.
      */
-    private static void windowArgMax(float[] colMax, float[] colRow, int p0, int n, int kw, int w, float[] out, int[] index, int at) {
+    private static void windowArgMax(float[] colMax, float[] colRow, int p0, int n, int kw, float[] out, float[] row, float[] col) {
         if (n >= L) {
             FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
             for (int q = 0; q < n; q += L) {
                 if (q + L > n) q = n - L;
                 int base = p0 + q;
-                FloatVector best = FloatVector.fromArray(S, colMax, base), row = FloatVector.fromArray(S, colRow, base);
-                FloatVector col = iota.add(base);
+                FloatVector best = FloatVector.fromArray(S, colMax, base), r = FloatVector.fromArray(S, colRow, base);
+                FloatVector c = iota.add(base);
                 for (int kx = 1; kx < kw; kx++) {
-                    FloatVector v = FloatVector.fromArray(S, colMax, base + kx), r = FloatVector.fromArray(S, colRow, base + kx);
+                    FloatVector v = FloatVector.fromArray(S, colMax, base + kx), vr = FloatVector.fromArray(S, colRow, base + kx);
                     // Later columns win only with a larger value, or an equal one from an earlier row.
                     VectorMask<Float> take = v.compare(VectorOperators.GT, best)
-                            .or(v.compare(VectorOperators.EQ, best).and(r.compare(VectorOperators.LT, row)));
+                            .or(v.compare(VectorOperators.EQ, best).and(vr.compare(VectorOperators.LT, r)));
                     best = best.blend(v, take);
-                    row = row.blend(r, take);
-                    col = col.blend(iota.add(base + kx), take);
+                    r = r.blend(vr, take);
+                    c = c.blend(iota.add(base + kx), take);
                 }
-                best.intoArray(out, at + q);
-                // Rows and columns are exact as floats (below 2^24); the flat index is formed in ints.
-                IntVector ri = (IntVector) row.convert(VectorOperators.F2I, 0), ci = (IntVector) col.convert(VectorOperators.F2I, 0);
-                ri.mul(w).add(ci).intoArray(index, at + q);
+                best.intoArray(out, q);
+                r.intoArray(row, q);
+                c.intoArray(col, q);
             }
             return;
         }
         for (int q = 0; q < n; q++) {
-            int a = p0 + q, col = a;
-            float best = colMax[a], row = colRow[a];
+            int a = p0 + q, c = a;
+            float best = colMax[a], r = colRow[a];
             for (int ix = a + 1; ix < a + kw; ix++) {
                 float v = colMax[ix];
-                if (v > best || (v == best && colRow[ix] < row)) { best = v; row = colRow[ix]; col = ix; }
+                if (v > best || (v == best && colRow[ix] < r)) { best = v; r = colRow[ix]; c = ix; }
             }
-            out[at + q] = best;
-            index[at + q] = (int) row * w + col;
+            out[q] = best;
+            row[q] = r;
+            col[q] = c;
         }
     }
 
