@@ -7,6 +7,7 @@ import deepdream.engine.Tensor;
 import deepdream.kernels.Geometries;
 import deepdream.kernels.reference.ReferenceBackend;
 import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -15,6 +16,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import java.util.Random;
 
 import static deepdream.kernels.BackendComparison.*;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * The cpu backend's max-pool backward reads the argmax its forward recorded, and its LRN backward
@@ -69,6 +73,29 @@ class CpuForwardStatePropertiesTest {
         } finally {
             for (Tensor t : new Tensor[] {ta, tb, td, y, dx, ga, gb}) t.release();
         }
+    }
+
+    /** A released input's arrays serve the next step's forward of the same size: a warm step allocates none. */
+    @Example
+    void keptArraysAreReusedOnceTheirInputIsReleased() {
+        ForwardState kept = new ForwardState();
+        PoolSpec s = PoolSpec.max(3, 2, 0);
+        Tensor x = CPU.allocate(1, 2, 7, 7), other = CPU.allocate(1, 2, 7, 7);
+        int[] a = kept.takeInts(x, 18);
+        kept.keepInts(x, s, a);
+        assertSame(a, kept.ints(x, s, 18));
+        assertNull(kept.ints(other, s, 18), "another tensor has no record");
+        assertNotSame(a, kept.takeInts(other, 18), "a live input's array is not handed out");
+        x.release();
+        kept.forget(x);   // what CpuBackend.recycle does
+        Tensor next = CPU.allocate(1, 2, 7, 7);
+        assertSame(a, kept.takeInts(next, 18), "the released input's array is reused");
+        float[] f = kept.takeFloats(next, 98);
+        kept.keepFloats(next, s, f);
+        kept.forget(next);
+        assertSame(f, kept.takeFloats(other, 98));
+        other.release();
+        next.release();
     }
 
     private static void check(String what, float[] x, float[] dy, int[] xs, PoolSpec s, Tensor tx, Tensor tdy, Tensor dx) {
