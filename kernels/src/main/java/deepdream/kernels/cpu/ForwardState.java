@@ -26,19 +26,26 @@ final class ForwardState {
     private final Map<Tensor, Entry> pool = new WeakHashMap<>(), lrn = new WeakHashMap<>();
     private final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
     private final Map<Integer, ArrayDeque<float[]>> freeFloats = new HashMap<>();
+    /** Bound on the free arrays (GoogLeNet's pools and LRNs at 1024×768 keep ~80 MB): beyond it a freed array is left to the GC. */
+    private static final long FREE_CAP_BYTES = 256L << 20;
+    private long freeBytes;
 
     /** An int array of length n for the max-pool forward on x to fill; x's previous entry, if any, is freed. */
     synchronized int[] takeInts(Tensor x, int n) {
         free(pool.remove(x));
         ArrayDeque<int[]> q = freeInts.get(n);
-        return q == null || q.isEmpty() ? new int[n] : q.pop();
+        if (q == null || q.isEmpty()) return new int[n];
+        freeBytes -= 4L * n;
+        return q.pop();
     }
 
     /** A float array of length n for the LRN forward on x to fill; x's previous entry, if any, is freed. */
     synchronized float[] takeFloats(Tensor x, int n) {
         free(lrn.remove(x));
         ArrayDeque<float[]> q = freeFloats.get(n);
-        return q == null || q.isEmpty() ? new float[n] : q.pop();
+        if (q == null || q.isEmpty()) return new float[n];
+        freeBytes -= 4L * n;
+        return q.pop();
     }
 
     /** After a max-pool forward on x filled a (from {@link #takeInts}) completely. */
@@ -72,6 +79,7 @@ final class ForwardState {
     synchronized void dropFree() {
         freeInts.clear();
         freeFloats.clear();
+        freeBytes = 0;
     }
 
     synchronized void clear() {
@@ -82,6 +90,9 @@ final class ForwardState {
 
     private void free(Entry e) {
         if (e == null) return;
+        long bytes = 4L * (e.array instanceof int[] a ? a.length : ((float[]) e.array).length);
+        if (freeBytes + bytes > FREE_CAP_BYTES) return;
+        freeBytes += bytes;
         if (e.array instanceof int[] a) freeInts.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
         else if (e.array instanceof float[] a) freeFloats.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
     }
