@@ -122,8 +122,10 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Gradient of {@link #pool}. Max: each output's gradient goes to the first maximum of its window
-     * (row-major scan, strict '&gt;'), recomputed from x. Average: spread evenly, divided by the
-     * window size clipped to the padded input.
+     * (row-major scan, strict '&gt;') in x as it is now. A backend may reuse the argmax its last
+     * forward on this x tensor found, while x has not been written since ({@link Tensor#writeCount});
+     * otherwise it recomputes. Average: spread evenly, divided by the window size clipped to the
+     * padded input.
      */
     void poolBackward(Tensor x, Tensor dy, PoolSpec spec, Tensor dx);
 
@@ -136,7 +138,10 @@ public interface Backend extends AutoCloseable {
     /** Caffe LRN across channels (see {@link LrnSpec}). */
     void lrn(Tensor x, LrnSpec spec, Tensor y);
 
-    /** Gradient of {@link #lrn}; y is the forward output for x. */
+    /**
+     * Gradient of {@link #lrn}; y is the forward output for x. A backend may reuse the scale its last
+     * forward on this x tensor computed, while x has not been written since.
+     */
     void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec spec, Tensor dx);
 
     /** Softmax over the channel axis (axis 1) at every n, h, w. */

@@ -16,6 +16,8 @@ public final class Tensor {
     private final int size;
     private final boolean constant;
     private Object storage;
+    /** Writes announced by the backend's ops (see {@link #noteWrite}); not synchronized: one thread runs a backend's ops. */
+    private int writes;
 
     /** For backends only: wraps storage the backend allocated. */
     public Tensor(Backend backend, int[] shape, Object storage) { this(backend, shape, storage, false); }
@@ -34,6 +36,16 @@ public final class Tensor {
      * it, so what they derive from it (packed copies) can be cached for its whole life.
      */
     public boolean isConstant() { return constant; }
+
+    /**
+     * How many backend ops have written this tensor so far. A backend that keeps what it derived
+     * from an input in one op for a later one (the cpu backend's max-pool argmax, LRN scale) stores
+     * this count with it, and trusts the kept state only while the count is unchanged.
+     */
+    public int writeCount() { return writes; }
+
+    /** For backends only: called by every op before it writes this tensor. */
+    public void noteWrite() { writes++; }
 
     public Backend backend() { return backend; }
     public int[] shape() { return shape.clone(); }

@@ -16,9 +16,14 @@ import deepdream.engine.Tensor;
 public final class BackendChecks {
     private BackendChecks() {}
 
-    /** t is written by the op: it must not be a constant. */
+    /**
+     * t is written by the op: it must not be a constant. Counts the write on t, so state a backend
+     * derived from t earlier ({@link Tensor#writeCount}) is known to be stale: every op that writes
+     * a tensor calls this.
+     */
     public static void writable(String what, Tensor t) {
         if (t.isConstant()) throw new IllegalArgumentException(what + ": " + t + " is a constant (weights), which is never written");
+        t.noteWrite();
     }
 
     public static void same(String what, Tensor a, Tensor b) { Shapes.requireSame(what, a, b); }

@@ -181,6 +181,16 @@ public final class BackendComparison {
         });
     }
 
+    /** Forward, then backward on the same input tensor: what a dream step does (the cpu backend reuses the forward's argmax). */
+    public static Function<Backend, float[]> poolBackwardAfterForward(float[] x, int[] xs, float[] dy, PoolSpec s) {
+        return b -> with(b, u -> {
+            Tensor xt = u.up(x, xs), dx = u.out(xs);
+            b.pool(xt, s, u.out(xs[0], xs[1], s.outH(xs[2]), s.outW(xs[3])));
+            b.poolBackward(xt, u.up(dy, xs[0], xs[1], s.outH(xs[2]), s.outW(xs[3])), s, dx);
+            return dx;
+        });
+    }
+
     public static Function<Backend, float[]> lrn(float[] x, int[] xs, LrnSpec s) {
         return b -> with(b, u -> {
             Tensor y = u.out(xs);
@@ -194,6 +204,16 @@ public final class BackendComparison {
         return b -> with(b, u -> {
             Tensor dx = u.out(xs);
             b.lrnBackward(u.up(x, xs), u.up(y, xs), u.up(dy, xs), s, dx);
+            return dx;
+        });
+    }
+
+    /** Forward, then backward with its output on the same input tensor (the cpu backend reuses the forward's scale). */
+    public static Function<Backend, float[]> lrnBackwardAfterForward(float[] x, float[] dy, int[] xs, LrnSpec s) {
+        return b -> with(b, u -> {
+            Tensor xt = u.up(x, xs), y = u.out(xs), dx = u.out(xs);
+            b.lrn(xt, s, y);
+            b.lrnBackward(xt, y, u.up(dy, xs), s, dx);
             return dx;
         });
     }

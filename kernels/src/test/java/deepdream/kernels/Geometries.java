@@ -12,6 +12,7 @@ import static deepdream.kernels.BackendComparison.conv2dBackwardData;
 import static deepdream.kernels.BackendComparison.gaussian;
 import static deepdream.kernels.BackendComparison.pool;
 import static deepdream.kernels.BackendComparison.poolBackward;
+import static deepdream.kernels.BackendComparison.poolBackwardAfterForward;
 import static deepdream.kernels.BackendComparison.quantized;
 
 /**
@@ -59,5 +60,6 @@ public final class Geometries {
         String what = s + " on " + n + "×" + c + "×" + h + "×" + w;
         assertClose("pool " + what, reference, candidate, pool(x, xs, s), tol);
         assertClose("pool backward " + what, reference, candidate, poolBackward(x, xs, dy, s), tol);
+        assertClose("pool backward after forward " + what, reference, candidate, poolBackwardAfterForward(x, xs, dy, s), tol);
     }
 }

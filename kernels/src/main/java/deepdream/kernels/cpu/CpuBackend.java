@@ -23,6 +23,11 @@ import java.util.WeakHashMap;
  * constant tensor ({@link #constant}): no backend op writes a constant, so a packed copy cannot go
  * stale; releasing the constant drops it. A weight that is not a constant is packed on every call.
  *
+ * <p>A max-pool forward records each output's argmax and an LRN forward its scale, per input
+ * tensor ({@link ForwardState}), so their backward reads them instead of recomputing them; the
+ * record holds only while the input is not written (its {@link Tensor#writeCount}), and a backward
+ * without a matching forward recomputes.
+ *
  * <p>Convolutions with asymmetric padding, dilation or groups run the reference's loops.
  */
 public class CpuBackend extends ReferenceBackend {
@@ -49,7 +54,11 @@ public class CpuBackend extends ReferenceBackend {
     private final Parallel par;
     private final CpuConv conv;
     private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
-    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolIndex;
+    /** Per-thread scratch of the LRN and max-pool kernels. */
+    private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolWin, poolWinRow, poolWinCol, poolPlaneY;
+    private final int[][] poolPlaneArg;
+    /** The max-pool argmax and LRN scale of each forward, for its backward. */
+    private final ForwardState kept = new ForwardState();
 
     /** Packed copies of one weight tensor, made lazily per direction. */
     private static final class PackedConv {
@@ -69,7 +78,11 @@ public class CpuBackend extends ReferenceBackend {
         lrnRatio = new float[threads][0];
         poolColMax = new float[threads][0];
         poolColRow = new float[threads][0];
-        poolIndex = new float[threads][0];
+        poolWin = new float[threads][0];
+        poolPlaneY = new float[threads][0];
+        poolWinRow = new float[threads][0];
+        poolWinCol = new float[threads][0];
+        poolPlaneArg = new int[threads][0];
     }
 
     @Override public String name() { return "cpu"; }
@@ -85,13 +98,21 @@ public class CpuBackend extends ReferenceBackend {
     public void close() {
         par.close();
         packed.clear();
+        kept.clear();
         super.close();
     }
 
     @Override
     public void recycle(Tensor t) {
         if (t.isConstant()) packed.remove(t);
+        else kept.forget(t);
         super.recycle(t);
+    }
+
+    @Override
+    public void dropPooledBuffers() {
+        kept.dropFree();
+        super.dropPooledBuffers();
     }
 
     // ---- convolution ------------------------------------------------------------------------
@@ -330,31 +351,46 @@ public class CpuBackend extends ReferenceBackend {
         if (s.method() != PoolSpec.Method.MAX) { super.pool(x, s, y); return; }
         BackendChecks.pool("pool", x, s, y);
         BackendChecks.writable("pool", y);
-        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w), outs = oh * ow;
         float[] xd = data(x), yd = data(y);
+        int[] arg = kept.takeInts(x, y.size());
         par.forEach(x.n() * x.c(), (plane, worker) ->
-                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, plane * oh * ow, oh, ow, rowFloats(poolColMax, worker, w), rowFloats(poolIndex, worker, w)));
+                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, arg, plane * outs, oh, ow, floats(poolColMax, worker, w),
+                        floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w)));
+        if (x != y) kept.keepInts(x, s, arg);   // y == x (a 1×1 window in place) has overwritten what arg was taken from
     }
 
+    /** From the argmax of the matching forward ({@link ForwardState}); without one, recomputed per plane first. */
     @Override
     public void poolBackward(Tensor x, Tensor dy, PoolSpec s, Tensor dx) {
         if (s.method() != PoolSpec.Method.MAX) { super.poolBackward(x, dy, s, dx); return; }
         BackendChecks.pool("pool backward gradient", x, s, dy);
         BackendChecks.elementwise("pool backward", x, dx);
-        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w);
+        int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w), outs = oh * ow;
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
-        par.forEach(x.n() * x.c(), (plane, worker) ->
-                PoolKernels.maxBackward(xd, plane * h * w, h, w, s, dyd, plane * oh * ow, oh, ow, dxd,
-                        rowFloats(poolColMax, worker, w), rowFloats(poolColRow, worker, w), rowFloats(poolIndex, worker, w)));
+        int[] recorded = dx == x ? null : kept.ints(x, s, dy.size());
+        // One task per plane: a plane's indices point into its own plane of dx, so no two threads write one element.
+        par.forEach(x.n() * x.c(), (plane, worker) -> {
+            int[] arg = recorded;
+            int ao = plane * outs;
+            if (arg == null) {
+                arg = ints(poolPlaneArg, worker, outs);
+                ao = 0;
+                PoolKernels.maxForward(xd, plane * h * w, h, w, s, floats(poolPlaneY, worker, outs), arg, 0, oh, ow,
+                        floats(poolColMax, worker, w), floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w));
+            }
+            PoolKernels.maxBackward(arg, ao, dyd, plane * outs, outs, dxd, plane * h * w, h * w);
+        });
     }
 
-    private static float[] rowFloats(float[][] buffers, int worker, int n) {
+    /** A per-thread buffer of at least n elements (grown, never shrunk: sizes repeat every step). */
+    private static float[] floats(float[][] buffers, int worker, int n) {
         if (buffers[worker].length < n) buffers[worker] = new float[n];
         return buffers[worker];
     }
 
-    private float[] lrnBuffer(float[][] buffers, int worker, int n) {
-        if (buffers[worker].length < n) buffers[worker] = new float[n];
+    private static int[] ints(int[][] buffers, int worker, int n) {
+        if (buffers[worker].length < n) buffers[worker] = new int[n];
         return buffers[worker];
     }
 
@@ -363,12 +399,15 @@ public class CpuBackend extends ReferenceBackend {
         BackendChecks.elementwise("lrn", x, y);
         int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
         float[] xd = data(x), yd = data(y);
+        float[] scale = kept.takeFloats(x, x.size());
         par.forEach(x.n() * blocks, (task, worker) -> {
             int n = task / blocks, p0 = (task % blocks) * LRN_BLOCK, p1 = Math.min(hw, p0 + LRN_BLOCK);
-            LrnKernels.forward(xd, n * c * hw, c, hw, p0, p1, s, lrnBuffer(lrnScale, worker, c * LRN_BLOCK), yd);
+            LrnKernels.forward(xd, n * c * hw, c, hw, p0, p1, s, scale, floats(lrnScale, worker, c * LRN_BLOCK), yd);
         });
+        if (x != y) kept.keepFloats(x, s, scale);   // in place, the scale no longer belongs to the tensor's contents
     }
 
+    /** With the scale of the matching forward ({@link ForwardState}); without one, recomputed per block first. */
     @Override
     public void lrnBackward(Tensor x, Tensor y, Tensor dy, LrnSpec s, Tensor dx) {
         BackendChecks.same("lrn backward", x, y);
@@ -376,10 +415,11 @@ public class CpuBackend extends ReferenceBackend {
         BackendChecks.elementwise("lrn backward", x, dx);
         int c = x.c(), hw = x.h() * x.w(), blocks = (hw + LRN_BLOCK - 1) / LRN_BLOCK;
         float[] xd = data(x), yd = data(y), dyd = data(dy), dxd = data(dx);
+        float[] scale = dx == x ? null : kept.floats(x, s, x.size());
         par.forEach(x.n() * blocks, (task, worker) -> {
             int n = task / blocks, p0 = (task % blocks) * LRN_BLOCK, p1 = Math.min(hw, p0 + LRN_BLOCK);
-            LrnKernels.backward(xd, yd, dyd, n * c * hw, c, hw, p0, p1, s,
-                    lrnBuffer(lrnScale, worker, c * LRN_BLOCK), lrnBuffer(lrnRatio, worker, c * LRN_BLOCK), dxd);
+            LrnKernels.backward(xd, yd, dyd, n * c * hw, c, hw, p0, p1, s, scale,
+                    floats(lrnScale, worker, c * LRN_BLOCK), floats(lrnRatio, worker, c * LRN_BLOCK), dxd);
         });
     }
 

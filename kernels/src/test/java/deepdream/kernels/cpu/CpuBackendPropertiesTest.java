@@ -114,6 +114,7 @@ class CpuBackendPropertiesTest {
         String what = " x=" + java.util.Arrays.toString(xs) + " " + s;
         assertClose("pool" + what, REF, cpu(three), pool(x, xs, s), TOL);
         assertClose("poolBackward" + what, REF, cpu(three), poolBackward(x, xs, dy, s), TOL);
+        assertClose("poolBackward after forward" + what, REF, cpu(three), poolBackwardAfterForward(x, xs, dy, s), TOL);
     }
 
     @Property(tries = 10)
@@ -142,6 +143,7 @@ class CpuBackendPropertiesTest {
         assertClose("lrn" + what, REF, cpu(three), lrn(x, xs, s), TOL);
         float[] y = lrn(x, xs, s).apply(REF);
         assertClose("lrnBackward" + what, REF, cpu(three), lrnBackward(x, y, dy, xs, s), TOL);
+        assertClose("lrnBackward after forward" + what, REF, cpu(three), lrnBackwardAfterForward(x, dy, xs, s), TOL);
     }
 
     @Property(tries = 30)
