@@ -31,7 +31,7 @@ class CatalogModelsTest {
         System.setProperty("deepdream.cache", cache.toString());
         System.setProperty("deepdream.ignoreEnv", "true");
         Path p = dir.resolve("models.properties");
-        Files.writeString(p, "default=toynet\ntoynet.format=onnx\ntoynet.file=toy.onnx\ntoynet.url=http://127.0.0.1:9/toy.onnx\n"
+        Files.writeString(p, "default=zzdefault\nzzdefault.url=http://127.0.0.1:9/z.caffemodel\ntoynet.format=onnx\ntoynet.file=toy.onnx\ntoynet.url=http://127.0.0.1:9/toy.onnx\n"
                 + "toynet.channel_order=RGB\ntoynet.mean=0.5,0.5,0.5\ntoynet.std=0.25,0.25,0.25\ntoynet.scale=0.00392156862745098\n"
                 + "toynet.dream_layer=r\ntoynet.labels_file=toy_labels.txt\n");
         System.setProperty("deepdream.catalog", p.toString());
@@ -109,12 +109,13 @@ class CatalogModelsTest {
     void unknownNamesAndMissingWeightsSayWhatToDo() throws Exception {
         Cli.Result unknown = Cli.run("layers", "--model", "resnet9000");
         assertEquals(1, unknown.exit());
-        assertTrue(unknown.err().contains("--model resnet9000 is neither a file nor a known model; known models: toynet"), unknown.err());
+        assertTrue(unknown.err().contains("--model resnet9000 is neither a file nor a known model; known models: toynet, zzdefault"), unknown.err());
         Cli.Result missingFile = Cli.run("layers", "--model", dir.resolve("nope.onnx").toString());
         assertTrue(missingFile.err().contains("nope.onnx") && missingFile.exit() == 1 && !missingFile.err().contains("\tat "), missingFile.err());
         Cli.Result noWeights = Cli.run("layers", "--model", "toynet");
         assertEquals(1, noWeights.exit());
         assertTrue(noWeights.err().contains("no weights found for toynet") && noWeights.err().contains("models fetch toynet"), noWeights.err());
+        assertFalse(noWeights.err().contains("DEEPDREAM_WEIGHTS"), "the variable names the default model only: " + noWeights.err());
     }
 
     @Test

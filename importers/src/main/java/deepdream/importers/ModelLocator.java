@@ -18,10 +18,14 @@ public final class ModelLocator {
 
     private final Map<String, String> env;
     private final Path cacheDir;
+    private final boolean envApplies;   // $DEEPDREAM_WEIGHTS names the default model's weights only
 
-    public ModelLocator(Map<String, String> env, Path cacheDir) {
+    public ModelLocator(Map<String, String> env, Path cacheDir) { this(env, cacheDir, true); }
+
+    private ModelLocator(Map<String, String> env, Path cacheDir, boolean envApplies) {
         this.env = Map.copyOf(env);
         this.cacheDir = cacheDir;
+        this.envApplies = envApplies;
     }
 
     /** The locator for this process: real environment, real cache. */
@@ -41,7 +45,7 @@ public final class ModelLocator {
     public Path cacheDir() { return cacheDir; }
 
     /** This locator without $DEEPDREAM_WEIGHTS, which names the default model's weights only. */
-    public ModelLocator withoutEnv() { return new ModelLocator(Map.of(), cacheDir); }
+    public ModelLocator withoutEnv() { return new ModelLocator(Map.of(), cacheDir, false); }
 
     public Path cachedWeights(ModelCatalog.Entry model) { return cacheDir.resolve(model.fileName()); }
 
@@ -69,8 +73,8 @@ public final class ModelLocator {
     public String missingWeightsMessage(ModelCatalog.Entry model) {
         return "no weights found for " + model.name() + ". Download them (" + (model.size() > 0 ? model.size() / 1_000_000 + " MB, " : "")
                 + "once) with:\n    ./deepdream models fetch " + model.name()
-                + "\nor use a " + model.fileName() + " you already have: --weights FILE, or export " + ENV_WEIGHTS + "=FILE."
-                + "\n(searched: --weights not given; $" + ENV_WEIGHTS + " not set; " + cachedWeights(model) + " does not exist)";
+                + "\nor use a " + model.fileName() + " you already have: --weights FILE" + (envApplies ? ", or export " + ENV_WEIGHTS + "=FILE." : ".")
+                + "\n(searched: --weights not given; " + (envApplies ? "$" + ENV_WEIGHTS + " not set; " : "") + cachedWeights(model) + " does not exist)";
     }
 
     /** The label file to use, or null when there is none (then classes are shown by index). */
