@@ -143,6 +143,7 @@ public final class VideoCommand implements Runnable {
                     err.println("deepdream: writing " + output + " with " + writer.name());
                     err.flush();
                     writer.encode(framesDir, from, lastDone, source.frameRate(), output, Files.isRegularFile(input) ? input : null);
+                    if (params.wrap() == DreamParams.Wrap.X) tagPanorama(framesDir, err);
                     if (!keepFrames) deleteFrames(framesDir, true);
                     spec.commandLine().getOut().println("wrote " + output + " (" + (lastDone - from + 1) + " frames)");
                 } else {
@@ -151,6 +152,21 @@ public final class VideoCommand implements Runnable {
             }
         }
         err.flush();
+    }
+
+    /** A --wrap x video is a 360° panorama: MP4/MOV get the Spherical Video tag, other formats a note that they cannot. */
+    private void tagPanorama(Path framesDir, PrintWriter err) {
+        if (!deepdream.cli.video.SphericalMp4.supports(output)) {
+            err.println("deepdream: " + output.getFileName() + " carries no 360° tag (only .mp4, .mov and .m4v can); viewers will show it flat");
+            return;
+        }
+        FrameFolder frames = new FrameFolder(framesDir, Long.MAX_VALUE, FrameFolder.DEFAULT_FRAME_RATE);
+        try {
+            deepdream.cli.video.SphericalMp4.tagEquirectangular(output, frames.width(), frames.height());
+            err.println("deepdream: tagged " + output.getFileName() + " as a 360° equirectangular video (Spherical Video V1)");
+        } catch (IOException e) {   // the video itself is complete: say so rather than fail the run
+            err.println("deepdream: warning: " + output.getFileName() + " is written but could not be tagged as 360° (" + e.getMessage() + ")");
+        }
     }
 
     private void validate() {
