@@ -52,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print a per-layer table (ms, GFLOP/s, share of the step).")
     boolean profile;
 
+    @Option(names = "--retune", description = "With --backend opencl: measure the convolution tilings again (done once per device and driver, then cached).")
+    boolean retune;
+
     @Option(names = "--weights", paramLabel = "FILE", description = "bvlc_googlenet.caffemodel (default: $DEEPDREAM_WEIGHTS, then the model cache).")
     Path weights;
 
@@ -72,6 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (String s : sizes) parsed.add(parseSize(s));
         NetDef def = loadModel();
         PrintStream out = System.out;
+        String key = backend.toLowerCase(java.util.Locale.ROOT);
+        if (key.equals("opencl") || key.startsWith("opencl:")) tuneOpenCl(key, def, out);
         Backend b;
         try {
             b = Backends.create(backend, n);
@@ -100,6 +105,24 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The first opencl bench on a device (or --retune) measures the GEMM tilings on this net at
+     * 224x224 and caches the winner, which every later opencl run on the device uses.
+     */
+    private void tuneOpenCl(String key, NetDef def, PrintStream out) {
+        try {
+            deepdream.kernels.opencl.OpenClDevices.Device device = deepdream.kernels.opencl.OpenClSelection.device(key);
+            deepdream.kernels.opencl.OpenClTuningCache cache = deepdream.kernels.opencl.OpenClTuningCache.system();
+            if (!retune && cache.lookup(device).isPresent()) {
+                out.println("opencl tuning: " + cache.lookup(device).get().describeTiles() + " from " + cache.file() + " (--retune measures again)");
+                return;
+            }
+            deepdream.kernels.opencl.OpenClAutotune.run(device, def, layer, 224, 224, 2, 3, cache, out);
+        } catch (IllegalArgumentException | deepdream.kernels.opencl.OpenClUnavailableException e) {
+            throw new UserException(e.getMessage(), e);
+        }
     }
 
     private NetDef loadModel() {

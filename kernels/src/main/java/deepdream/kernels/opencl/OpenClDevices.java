@@ -24,7 +24,7 @@ public final class OpenClDevices {
 
     /** One device and the properties the backend tunes for. */
     public record Device(int index, String platform, String name, String vendor, Type type, int computeUnits,
-                         long globalMemBytes, long localMemBytes, long maxWorkGroupSize, String openClCVersion,
+                         long globalMemBytes, long localMemBytes, long maxWorkGroupSize, String openClCVersion, String driverVersion,
                          cl_platform_id platformId, cl_device_id deviceId) {
         /** "0: NVIDIA GeForce ... (GPU, 46 compute units, 8.0 GiB, OpenCL C 1.2) on NVIDIA CUDA". */
         public String describe() {
@@ -98,7 +98,7 @@ public final class OpenClDevices {
         return new Device(index, platform, deviceString(d, CL_DEVICE_NAME).trim(), deviceString(d, CL_DEVICE_VENDOR).trim(), t,
                 deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
                 deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE), deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
-                deviceString(d, CL_DEVICE_OPENCL_C_VERSION).trim(), p, d);
+                deviceString(d, CL_DEVICE_OPENCL_C_VERSION).trim(), deviceString(d, CL_DRIVER_VERSION).trim(), p, d);
     }
 
     private static String platformString(cl_platform_id p, int param) {

@@ -11,7 +11,10 @@ public final class OpenClSelection {
     private OpenClSelection() {}
 
     /** "opencl": the best device; "opencl:N": device N of {@link OpenClDevices#list()}. */
-    public static OpenClBackend open(String spec) {
+    public static OpenClBackend open(String spec) { return open(device(spec)); }
+
+    /** The device "opencl" or "opencl:N" names. */
+    public static OpenClDevices.Device device(String spec) {
         OpenClDevices.Device device;
         if (spec.equals("opencl")) {
             device = OpenClDevices.best();
@@ -26,12 +29,17 @@ public final class OpenClSelection {
             }
             device = OpenClDevices.byIndex(index);
         }
-        return open(device);
+        return device;
     }
 
+    /** The device with the tiling bench measured best for it (its cache), else its default tuning. */
     static OpenClBackend open(OpenClDevices.Device device) {
+        return open(device, OpenClTuningCache.system().lookup(device).orElse(OpenClTuning.forDevice(device)));
+    }
+
+    public static OpenClBackend open(OpenClDevices.Device device, OpenClTuning tuning) {
         try {
-            return new OpenClBackend(device);
+            return new OpenClBackend(device, tuning);
         } catch (CLException e) {
             throw new OpenClUnavailableException("OpenCL device " + device.describe() + " could not be opened: " + e.getMessage(), e);
         }

@@ -41,6 +41,59 @@ public record OpenClTuning(int tm, int tn, int wgM, int wgN, int tk, boolean use
         return new OpenClTuning(4, 4, 1, 1, 1, false, 1, 1024);
     }
 
+    /**
+     * The tilings {@code bench --backend opencl} tries on a device (its default first), each within
+     * the device's work-group and local-memory limits. Every one of them is also run by the PoCL
+     * tests against the reference backend (OpenClTuningCandidatesTest).
+     */
+    public static java.util.List<OpenClTuning> candidates(OpenClDevices.Device d) {
+        java.util.List<OpenClTuning> all = new java.util.ArrayList<>();
+        all.add(forDevice(d));
+        if (d.type() == OpenClDevices.Type.CPU) {
+            all.add(new OpenClTuning(4, 8, 1, 16, 1, false, 64, 1024));
+            all.add(new OpenClTuning(8, 8, 1, 32, 1, false, 64, 1024));
+            all.add(new OpenClTuning(8, 16, 1, 16, 1, false, 64, 1024));
+            all.add(new OpenClTuning(4, 4, 1, 16, 1, false, 64, 1024));
+        } else {
+            all.add(new OpenClTuning(4, 4, 16, 16, 16, true, 64, 16384));
+            all.add(new OpenClTuning(8, 4, 16, 16, 8, true, 64, 16384));
+            all.add(new OpenClTuning(4, 8, 16, 16, 8, true, 64, 16384));
+            all.add(new OpenClTuning(8, 8, 8, 8, 8, true, 64, 16384));
+            all.add(new OpenClTuning(4, 4, 8, 8, 8, true, 64, 8192));
+            all.add(new OpenClTuning(2, 2, 16, 16, 16, true, 64, 16384));
+            all.add(new OpenClTuning(4, 4, 16, 16, 1, false, 64, 16384));
+        }
+        java.util.List<OpenClTuning> fit = new java.util.ArrayList<>();
+        for (OpenClTuning t : all) if (t.fits(d) && !fit.contains(t)) fit.add(t);
+        return fit;
+    }
+
+    /** Whether the device can run this tiling: work-group size and local memory. */
+    boolean fits(OpenClDevices.Device d) {
+        long localBytes = useLocal ? (long) tk * (wgM * tm + wgN * tn) * 4 : 0;
+        return (long) wgM * wgN <= d.maxWorkGroupSize() && localBytes <= d.localMemBytes();
+    }
+
+    /** "8x8 tiles in 1x16 groups, no local memory": what a person reads in bench's table. */
+    public String describeTiles() {
+        return tm + "x" + tn + " tiles in " + wgM + "x" + wgN + " groups, " + (useLocal ? "local memory K=" + tk : "no local memory");
+    }
+
+    /** The form the tuning cache stores: the eight fields, comma-separated. */
+    String encode() { return tm + "," + tn + "," + wgM + "," + wgN + "," + tk + "," + useLocal + "," + granule + "," + reduceItems; }
+
+    /** {@link #encode}'s inverse; null for anything else (a damaged or older cache line is ignored, not trusted). */
+    static OpenClTuning parse(String s) {
+        try {
+            String[] f = s.trim().split(",");
+            if (f.length != 8 || !(f[5].equals("true") || f[5].equals("false"))) return null;
+            return new OpenClTuning(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]), Boolean.parseBoolean(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The -D options the convolution program is built with. */
     String convOptions(boolean backward) {
         return "-DTM=" + tm + " -DTN=" + tn + " -DWGM=" + wgM + " -DWGN=" + wgN + " -DTK=" + tk
