@@ -140,6 +140,24 @@ class VisualizeCommandTest {
         assertTrue(visualize("--layer", "cat", "--grid", "1,x").err().contains("expected a count"));
     }
 
+    /** --batch only changes how many tiles go through the net together, never the pixels. */
+    @Test
+    void gridBatchSizeDoesNotChangeThePixels() throws Exception {
+        assertEquals(0, visualize("--layer", "cat", "--grid", "5", "--batch", "1").exit());
+        PlanarImage one = ImageFiles.read(out, 100_000);
+        for (String batch : new String[] {"2", "5", "8"}) {
+            Cli.Result r = visualize("--layer", "cat", "--grid", "5", "--batch", batch);
+            assertEquals(0, r.exit(), r.toString());
+            assertArrayEquals(one.data(), ImageFiles.read(out, 100_000).data(), "--batch " + batch + " = --batch 1, bit for bit");
+        }
+        Cli.Result zero = visualize("--layer", "cat", "--grid", "5", "--batch", "0");
+        assertEquals(1, zero.exit());
+        assertTrue(zero.err().contains("--batch 0: give at least 1"), zero.err());
+        Cli.Result single = visualize("--layer", "cat", "--channel", "1", "--batch", "4");
+        assertEquals(1, single.exit());
+        assertTrue(single.err().contains("--batch applies to --grid only"), single.err());
+    }
+
     @Test
     void badOptionsFailBeforeAnyWork() {
         Cli.Result none = Cli.run(tiny.args("visualize", "-o", out.toString()));

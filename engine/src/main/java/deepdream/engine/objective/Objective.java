@@ -47,6 +47,12 @@ public interface Objective {
      */
     static Objective diversity() { return new Diversity(); }
 
+    /**
+     * A batch with one objective per sample: Σ_n objectives[n](a[n]), each on its sample alone, so
+     * every sample gets exactly the gradient it would get in a batch of one (batched grids).
+     */
+    static Objective perSample(java.util.List<Objective> objectives) { return new PerSample(objectives); }
+
     /** Σ a·t for a fixed tensor t of the activation's shape. */
     static Objective dot(Tensor target) { return new Dot(target); }
 

@@ -76,26 +76,59 @@ public final class Visualizer {
     }
 
     private PlanarImage pixels(List<InputGradient.Term> objective, VisualizeParams p, DreamListener listener) {
-        InputGradient gradient = new InputGradient(net, objective);
+        return pixelBatch(List.of(objective), p, listener).get(0);
+    }
+
+    /**
+     * Several pixel visualizations made as one batch (a grid's tiles): image i optimizes objectives.get(i)
+     * and gets exactly the pixels {@code visualize(objectives.get(i), p, ...)} gives on its own: its own
+     * random stream (seeded with p.seed(), as a run by itself), its own transforms, its own objective
+     * computed on its own sample ({@link Objective#perSample}), and kernels whose sums do not depend on
+     * the batch. Images whose transformed sizes agree share one forward and backward pass. The
+     * listener sees the batch's mean objective. Memory grows with the batch: callers chunk.
+     */
+    public List<PlanarImage> visualizeBatch(List<List<InputGradient.Term>> objectives, VisualizeParams p, DreamListener listener) {
+        if (objectives.isEmpty()) throw new IllegalArgumentException("a batch needs at least one objective");
+        if (p.parameterization() != VisualizeParams.Parameterization.PIXEL || p.diversity() > 1)
+            throw new IllegalArgumentException("batched visualizations use the pixel parameterisation without diversity; run the others one by one");
+        List<InputGradient.Term> first = objectives.get(0);
+        for (List<InputGradient.Term> o : objectives) {
+            boolean same = o.size() == first.size();
+            for (int t = 0; same && t < o.size(); t++)
+                same = o.get(t).blob().equals(first.get(t).blob()) && o.get(t).weight() == first.get(t).weight();
+            if (!same) throw new IllegalArgumentException("every image of a batch needs the same layers and weights (only the objectives may differ)");
+        }
+        return pixelBatch(objectives, p, listener);
+    }
+
+    private List<PlanarImage> pixelBatch(List<List<InputGradient.Term>> objectives, VisualizeParams p, DreamListener listener) {
+        int n = objectives.size();
         List<int[]> sizes = octaveSizes(p);
-        int[] fixed = netInputSize(objective, sizes);
+        int[] fixed = netInputSize(objectives.stream().flatMap(List::stream).toList(), sizes);
         List<Penalty> penalties = p.penalties();
         GaussianBlur blur = p.blur();
-        SplittableRandom random = new SplittableRandom(p.seed());
-
+        // One stream per image, seeded as a run of that image alone: never by its place in the batch.
+        SplittableRandom[] random = new SplittableRandom[n];
         PlanarImage init = p.init() == null ? null : Preprocess.toNet(Resize.bilinear(p.init(), p.height(), p.width()), mean);
-        PlanarImage x = start(p, sizes.get(0), random);
-        PlanarImage base = x.copy();   // with an init image: what the octave started from, to carry its detail upwards
+        PlanarImage[] x = new PlanarImage[n], base = new PlanarImage[n];
+        for (int i = 0; i < n; i++) {
+            random[i] = new SplittableRandom(p.seed());
+            x[i] = start(p, sizes.get(0), random[i]);
+            base[i] = x[i].copy();   // with an init image: what the octave started from, to carry its detail upwards
+        }
         for (int o = 0; o < sizes.size(); o++) {
             int h = sizes.get(o)[0], w = sizes.get(o)[1];
             if (o > 0) {
-                if (init == null) {
-                    x = Resize.bilinear(x, h, w);
-                } else {
-                    // As the dreamer does: this octave's photo plus the (upscaled) change made so far.
-                    PlanarImage change = subtract(x, base);
-                    base = Resize.bilinear(init, h, w);
-                    x = add(base.copy(), Resize.bilinear(change, h, w));
+                PlanarImage octaveBase = init == null ? null : Resize.bilinear(init, h, w);
+                for (int i = 0; i < n; i++) {
+                    if (init == null) {
+                        x[i] = Resize.bilinear(x[i], h, w);
+                    } else {
+                        // As the dreamer does: this octave's photo plus the (upscaled) change made so far.
+                        PlanarImage change = subtract(x[i], base[i]);
+                        base[i] = octaveBase.copy();
+                        x[i] = add(octaveBase.copy(), Resize.bilinear(change, h, w));
+                    }
                 }
             }
             // Jitter is given in pixels of the output: smaller octaves shift proportionally less.
@@ -103,15 +136,20 @@ public final class Visualizer {
             if (fixed != null) transforms.add(ImageTransform.fitTo(fixed[0], fixed[1]));
             listener.octaveStarted(o + 1, sizes.size(), h, w, 0);
             // Adam's moments belong to one octave's pixels: a new octave (new size) starts them afresh.
-            Adam adam = p.optimizer() == VisualizeParams.Optimizer.ADAM ? new Adam(x.data().length, p.learningRate()) : null;
-            for (int i = 0; i < p.iterations(); i++) {
-                double value = step(x, gradient, transforms, penalties, p.step(), adam, random);
-                if (blur != null && (i + 1) % p.blurEvery() == 0) System.arraycopy(blur.apply(x).data(), 0, x.data(), 0, x.data().length);
-                clip(x);
-                listener.stepDone(o + 1, sizes.size(), i + 1, p.iterations(), value);
+            Adam[] adam = new Adam[n];
+            if (p.optimizer() == VisualizeParams.Optimizer.ADAM) for (int i = 0; i < n; i++) adam[i] = new Adam(x[i].data().length, p.learningRate());
+            for (int it = 0; it < p.iterations(); it++) {
+                double value = step(x, objectives, transforms, penalties, p.step(), adam, random);
+                for (int i = 0; i < n; i++) {
+                    if (blur != null && (it + 1) % p.blurEvery() == 0) System.arraycopy(blur.apply(x[i]).data(), 0, x[i].data(), 0, x[i].data().length);
+                    clip(x[i]);
+                }
+                listener.stepDone(o + 1, sizes.size(), it + 1, p.iterations(), value / n);
             }
         }
-        return Preprocess.fromNet(x, mean);
+        List<PlanarImage> out = new ArrayList<>(n);
+        for (PlanarImage xi : x) out.add(Preprocess.fromNet(xi, mean));
+        return out;
     }
 
     /**
@@ -158,25 +196,83 @@ public final class Visualizer {
 
     /** One ascent step in place on x (the step rule, or Adam when given); returns the objective's value (before the step). */
     double step(PlanarImage x, InputGradient gradient, List<ImageTransform> transforms, List<Penalty> penalties, double step, Adam adam, SplittableRandom random) {
-        Backend b = net.backend();
-        List<ImageTransform.Instance> drawn = new ArrayList<>(transforms.size());
-        PlanarImage seen = x;
-        for (ImageTransform t : transforms) {
-            ImageTransform.Instance inst = t.sample(seen.height(), seen.width(), random);
-            drawn.add(inst);
-            seen = inst.forward(seen);
+        return step(new PlanarImage[] {x}, List.of(gradient.terms()), transforms, penalties, step, new Adam[] {adam}, new SplittableRandom[] {random});
+    }
+
+    /**
+     * One ascent step in place on every image of a batch; returns the sum of their objectives. Image
+     * i draws its transforms from random[i] only; images whose transformed sizes agree go through the
+     * net together, each with its own objective.
+     */
+    double step(PlanarImage[] x, List<List<InputGradient.Term>> objectives, List<ImageTransform> transforms, List<Penalty> penalties,
+                double step, Adam[] adam, SplittableRandom[] random) {
+        int n = x.length;
+        List<List<ImageTransform.Instance>> drawn = new ArrayList<>(n);
+        PlanarImage[] seen = new PlanarImage[n];
+        for (int i = 0; i < n; i++) {
+            List<ImageTransform.Instance> d = new ArrayList<>(transforms.size());
+            seen[i] = x[i];
+            for (ImageTransform t : transforms) {
+                ImageTransform.Instance inst = t.sample(seen[i].height(), seen[i].width(), random[i]);
+                d.add(inst);
+                seen[i] = inst.forward(seen[i]);
+            }
+            drawn.add(d);
         }
-        double value;
-        PlanarImage g;
-        Tensor in = b.upload(seen.data(), seen.nchw()), grad = b.allocate(seen.nchw());
+        PlanarImage[] g = new PlanarImage[n];
+        double value = 0;
+        boolean[] done = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (done[i]) continue;
+            List<Integer> group = new ArrayList<>();
+            for (int j = i; j < n; j++)
+                if (!done[j] && seen[j].height() == seen[i].height() && seen[j].width() == seen[i].width()) { group.add(j); done[j] = true; }
+            value += netGradient(seen, objectives, group, g);
+        }
+        for (int i = 0; i < n; i++) {
+            PlanarImage gi = g[i];
+            for (int k = drawn.get(i).size() - 1; k >= 0; k--) gi = drawn.get(i).get(k).adjoint(gi);
+            ascend(x[i], gi, penalties, step, adam[i]);
+        }
+        return value;
+    }
+
+    /** g[i] = ∂objective_i/∂seen[i] for the images of one group (same size), in one pass; returns the sum of their values. */
+    private double netGradient(PlanarImage[] seen, List<List<InputGradient.Term>> objectives, List<Integer> group, PlanarImage[] g) {
+        Backend b = net.backend();
+        PlanarImage s0 = seen[group.get(0)];
+        int size = s0.data().length, k = group.size();
+        List<InputGradient.Term> terms;
+        if (k == 1) {
+            terms = objectives.get(group.get(0));
+        } else {
+            List<InputGradient.Term> first = objectives.get(group.get(0));
+            terms = new ArrayList<>(first.size());
+            for (int t = 0; t < first.size(); t++) {
+                List<Objective> each = new ArrayList<>(k);
+                for (int i : group) each.add(objectives.get(i).get(t).objective());
+                terms.add(new InputGradient.Term(first.get(t).blob(), first.get(t).weight(), Objective.perSample(each)));
+            }
+        }
+        float[] batch = new float[k * size];
+        for (int j = 0; j < k; j++) System.arraycopy(seen[group.get(j)].data(), 0, batch, j * size, size);
+        int[] shape = {k, s0.channels(), s0.height(), s0.width()};
+        Tensor in = b.upload(batch, shape), grad = b.allocate(shape);
         try {
-            value = gradient.compute(in, grad);
-            g = new PlanarImage(seen.channels(), seen.height(), seen.width(), b.download(grad));
+            double value = new InputGradient(net, terms).compute(in, grad);
+            float[] gd = b.download(grad);
+            for (int j = 0; j < k; j++)
+                g[group.get(j)] = new PlanarImage(s0.channels(), s0.height(), s0.width(), java.util.Arrays.copyOfRange(gd, j * size, (j + 1) * size));
+            return value;
         } finally {
             in.release();
             grad.release();
         }
-        for (int k = drawn.size() - 1; k >= 0; k--) g = drawn.get(k).adjoint(g);
+    }
+
+    /** x += the normalized gradient g (image space) minus the priors' gradients, by the step rule or Adam. */
+    private void ascend(PlanarImage x, PlanarImage g, List<Penalty> penalties, double step, Adam adam) {
+        Backend b = net.backend();
         float[] gd = g.data(), xd = x.data();
         double sumAbs = 0;
         for (float v : gd) sumAbs += Math.abs(v);
@@ -199,7 +295,6 @@ public final class Visualizer {
         }
         if (adam != null) adam.ascend(xd, gd);
         else for (int i = 0; i < xd.length; i++) xd[i] += gd[i];
-        return value;
     }
 
     /** Lucid's start: every coefficient N(0, 0.01²), a nearly flat grey. */

@@ -143,14 +143,14 @@ public class CpuBackend extends ReferenceBackend {
             float[] u = p.winograd;
             if (u == null) p.winograd = u = CpuConv.packWinograd(data(weight), g.m(), g.c(), false);
             int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
-            for (int n = 0; n < x.n(); n++) conv.winograd(xd0, n * xs, g, u, bd0, yd0, n * ys);
+            conv.winograd(x.n(), xd0, 0, xs, g, u, bd0, yd0, 0, ys);
             return;
         }
         float[] a = p.forward;
         if (a == null) p.forward = a = CpuConv.packForward(data(weight), g);
         float[] xd = data(x), yd = data(y), bd = bias == null ? null : data(bias);
         int xs = g.c() * g.h() * g.w(), ys = g.m() * g.oh() * g.ow();
-        for (int n = 0; n < x.n(); n++) conv.forward(xd, n * xs, g, a, bd, yd, n * ys);
+        conv.forward(x.n(), xd, 0, xs, g, a, bd, yd, 0, ys);
     }
 
     @Override
@@ -166,12 +166,12 @@ public class CpuBackend extends ReferenceBackend {
             float[] u = p.winogradFlipped;
             if (u == null) p.winogradFlipped = u = CpuConv.packWinograd(data(weight), g.c(), g.m(), true);
             CpuConv.Geometry f = CpuConv.flipped(g);
-            for (int n = 0; n < dy.n(); n++) conv.winograd(dyd, n * ys, f, u, null, dxd, n * xs);
+            conv.winograd(dy.n(), dyd, 0, ys, f, u, null, dxd, 0, xs);
         } else if (CpuConv.flippable(g)) {
             float[] a = p.flipped;
             if (a == null) p.flipped = a = CpuConv.packFlipped(data(weight), g);
             CpuConv.Geometry f = CpuConv.flipped(g);
-            for (int n = 0; n < dy.n(); n++) conv.forward(dyd, n * ys, f, a, null, dxd, n * xs);
+            conv.forward(dy.n(), dyd, 0, ys, f, a, null, dxd, 0, xs);
         } else {
             float[] a = p.transposed;
             if (a == null) p.transposed = a = CpuConv.packTransposed(data(weight), g);

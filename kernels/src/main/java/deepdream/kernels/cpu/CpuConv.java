@@ -107,21 +107,32 @@ final class CpuConv {
     // ---- forward ---------------------------------------------------------------------------
 
     /** y[yOff ..] = conv(x[xOff ..]) + bias for one image; a = packed A of g (M × C·kh·kw). */
-    void forward(float[] x, int xOff, Geometry g, float[] a, float[] bias, float[] y, int yOff) {
+    void forward(float[] x, int xOff, Geometry g, float[] a, float[] bias, float[] y, int yOff) { forward(1, x, xOff, 0, g, a, bias, y, yOff, 0); }
+
+    /**
+     * The forward for n images, image e at x[xOff + e·xStride ..] and y[yOff + e·yStride ..]: one
+     * parallel loop over every image's tasks, so small images (deep layers, small octaves) still keep
+     * every thread busy. Each output element is summed in the same order whatever n is.
+     */
+    void forward(int n, float[] x, int xOff, int xStride, Geometry g, float[] a, float[] bias, float[] y, int yOff, int yStride) {
         int p = g.oh * g.ow;
-        Im2col source;
-        if (g.pointwise()) {
-            source = Im2col.rows(x, xOff, p);
-        } else if (g.sw == 1) {
-            source = Im2col.image(x, xOff, g, g.w);
-        } else {
-            int wq = (g.w + g.sw - 1) / g.sw, n = g.c * g.h * g.sw * wq;
-            if (phases.length < n) phases = new float[n];
-            float[] ph = phases;
-            par.forEach(g.c * g.h, (row, worker) -> Im2col.splitPhases(x, xOff + row * g.w, g.w, g.sw, wq, ph, row * g.sw * wq));
-            source = Im2col.image(ph, 0, g, wq);
+        if (g.pointwise() || g.sw == 1) {
+            Im2col[] sources = new Im2col[n];
+            for (int e = 0; e < n; e++)
+                sources[e] = g.pointwise() ? Im2col.rows(x, xOff + e * xStride, p) : Im2col.image(x, xOff + e * xStride, g, g.w);
+            gemm(n, a, 0, g.m, g.k(), sources, p, bias, y, yOff, yStride, p);
+            return;
         }
-        gemm(a, g.m, g.k(), source, p, bias, y, yOff, p);
+        for (int e = 0; e < n; e++) forwardStrided(x, xOff + e * xStride, g, a, bias, y, yOff + e * yStride);
+    }
+
+    /** A horizontal stride: one image at a time through the shared phase buffer. */
+    private void forwardStrided(float[] x, int xOff, Geometry g, float[] a, float[] bias, float[] y, int yOff) {
+        int p = g.oh * g.ow, wq = (g.w + g.sw - 1) / g.sw, n = g.c * g.h * g.sw * wq;
+        if (phases.length < n) phases = new float[n];
+        float[] ph = phases;
+        par.forEach(g.c * g.h, (row, worker) -> Im2col.splitPhases(x, xOff + row * g.w, g.w, g.sw, wq, ph, row * g.sw * wq));
+        gemm(a, g.m, g.k(), Im2col.image(ph, 0, g, wq), p, bias, y, yOff, p);
     }
 
     /**
@@ -240,7 +251,10 @@ final class CpuConv {
      * buffers. Run as 16 separate GEMMs over a band instead, writing and re-reading the products
      * from memory cost more than the 2.25× fewer multiply-adds saved (measured 28–39 GFLOP/s GEMM).
      */
-    void winograd(float[] x, int xOff, Geometry g, float[] u, float[] bias, float[] y, int yOff) {
+    void winograd(float[] x, int xOff, Geometry g, float[] u, float[] bias, float[] y, int yOff) { winograd(1, x, xOff, 0, g, u, bias, y, yOff, 0); }
+
+    /** {@link #winograd} for n images (strides as {@link #forward(int, float[], int, int, Geometry, float[], float[], float[], int, int)}), in one parallel loop. */
+    void winograd(int n, float[] x, int xOff, int xStride, Geometry g, float[] u, float[] bias, float[] y, int yOff, int yStride) {
         int tilesY = (g.oh + 1) / 2, tilesX = (g.ow + 1) / 2, tiles = tilesY * tilesX;
         int mPad = Gemm.blocks(g.m) * MR, uStride = mPad * g.c, mBlocks = Gemm.blocks(g.m);
         int threads = par.threads();
@@ -254,14 +268,15 @@ final class CpuConv {
         }
         float[] bz = paddedBias(null, g.m);
         int tasks = (tiles + NR - 1) / NR;
-        par.forEach(tasks, (task, worker) -> {
+        par.forEach(n * tasks, (job, worker) -> {
+            int image = job / tasks, task = job % tasks;
             int t0 = task * NR, nt = Math.min(NR, tiles - t0);
             float[] v = wgInput[worker], mp = wgProduct[worker];
-            Winograd.input(x, xOff, g, t0, nt, tilesX, v, wgScratch[worker]);
+            Winograd.input(x, xOff + image * xStride, g, t0, nt, tilesX, v, wgScratch[worker]);
             for (int e = 0; e < 16; e++)
                 for (int blk = 0; blk < mBlocks; blk++)
                     Gemm.kernel(u, e * uStride + blk * MR * g.c, v, e * g.c * NR, g.c, mp, (e * mPad + blk * MR) * NR, NR, bz, 0, false);
-            Winograd.output(mp, mPad, g, t0, nt, tilesX, bias, y, yOff, wgStage[worker]);
+            Winograd.output(mp, mPad, g, t0, nt, tilesX, bias, y, yOff + image * yStride, wgStage[worker]);
         });
     }
 

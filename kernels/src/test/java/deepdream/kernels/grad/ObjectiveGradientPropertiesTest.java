@@ -143,4 +143,38 @@ class ObjectiveGradientPropertiesTest {
         Tensor half = b.upload(new float[] {1, 0, 1, 1}, 2, 2, 1, 1);
         assertEquals(0.5, Objective.diversity().value(b, half), 1e-12);
     }
+
+    /** A batch with one objective per sample (batched grids): central differences, and each sample's gradient is its batch-of-one gradient bit for bit. */
+    @Property(tries = 40)
+    void perSample(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 9) int c,
+                   @ForAll @IntRange(min = 1, max = 5) int h, @ForAll @IntRange(min = 1, max = 5) int w,
+                   @ForAll @IntRange(min = 0, max = 100) int pick, @ForAll long seed) {
+        Tensor a = activation(seed, n, c, h, w);
+        java.util.List<Objective> each = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = pick + 7 * i;
+            float[] v = new float[c];
+            v[k % c] = 1;
+            each.add(switch (i % 3) {
+                case 0 -> Objective.channelMean(k % c);
+                case 1 -> Objective.unit(k % c, (k / c) % h, (k / (c * h)) % w);
+                default -> Objective.direction(v);
+            });
+        }
+        Objective batch = Objective.perSample(each);
+        new GradientChecker(b).seed(seed).assertGradient(a, batch);
+        float[] data = b.download(a), g = new float[data.length];
+        Tensor grad = b.allocate(a.shape());
+        double value = batch.valueAndGradient(b, a, grad);
+        g = b.download(grad);
+        int size = c * h * w;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            Tensor one = b.upload(java.util.Arrays.copyOfRange(data, i * size, (i + 1) * size), 1, c, h, w), og = b.allocate(1, c, h, w);
+            sum += each.get(i).valueAndGradient(b, one, og);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b.download(og), java.util.Arrays.copyOfRange(g, i * size, (i + 1) * size),
+                    "sample " + i + " of " + n + ": its gradient alone, bit for bit");
+        }
+        assertEquals(sum, value, 0.0, "value: the sum of the samples' values");
+    }
 }
