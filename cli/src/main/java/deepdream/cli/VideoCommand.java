@@ -85,7 +85,7 @@ public final class VideoCommand implements Runnable {
     Path stats;
 
     @Option(names = "--segments", paramLabel = "N", description = {"Split the frames into N segments dreamed in parallel on Apache Spark (one task each;",
-            "needs the batch jar, which ./deepdream uses for this). Output: a folder of frames."})
+            "needs the batch jar, which ./deepdream uses for this). OUTPUT: a folder or a video file, as without --segments."})
     Integer segments;
 
     @Option(names = "--burn-in", paramLabel = "W", description = {"With --segments: start each segment W frames early and drop those, so its first",
@@ -94,6 +94,10 @@ public final class VideoCommand implements Runnable {
 
     @Option(names = "--master", paramLabel = "URL", description = "With --segments: the Spark master (default: local[*], tasks retried 3 times).")
     String master;
+
+    /** Set by the --segments runner in its tasks: no in-place progress bar there (the driver prints one line for all segments). */
+    @Option(names = "--no-frame-bar", hidden = true)
+    boolean noFrameBar;
 
     @Mixin ModelOptions model;
     @Mixin BackendOptions backend;
@@ -140,12 +144,7 @@ public final class VideoCommand implements Runnable {
                 finished = true;
                 Runtime.getRuntime().removeShutdownHook(hook);
                 if (writer != null) {
-                    err.println("deepdream: writing " + output + " with " + writer.name());
-                    err.flush();
-                    writer.encode(framesDir, from, lastDone, source.frameRate(), output, Files.isRegularFile(input) ? input : null);
-                    if (params.wrap() == DreamParams.Wrap.X) tagPanorama(framesDir, err);
-                    if (!keepFrames) deleteFrames(framesDir, true);
-                    spec.commandLine().getOut().println("wrote " + output + " (" + (lastDone - from + 1) + " frames)");
+                    writeVideo(writer, framesDir, lastDone, source.frameRate(), params.wrap() == DreamParams.Wrap.X, err);
                 } else {
                     spec.commandLine().getOut().println("wrote frames " + from + ".." + lastDone + " to " + output);
                 }
@@ -169,6 +168,19 @@ public final class VideoCommand implements Runnable {
         }
     }
 
+    /**
+     * Encodes frames from..last of framesDir into OUTPUT (the codec writes a temp file, then moves it), tags a
+     * panorama as 360°, and drops the frames unless --keep-frames. The plain command and --segments both end here.
+     */
+    private void writeVideo(VideoCodec writer, Path framesDir, int last, String frameRate, boolean panorama, PrintWriter err) {
+        err.println("deepdream: writing " + output + " with " + writer.name());
+        err.flush();
+        writer.encode(framesDir, from, last, frameRate, output, Files.isRegularFile(input) ? input : null);
+        if (panorama) tagPanorama(framesDir, err);
+        if (!keepFrames) deleteFrames(framesDir, true);
+        spec.commandLine().getOut().println("wrote " + output + " (" + (last - from + 1) + " frames)");
+    }
+
     private void validate() {
         dream.validate();
         if (!(blend >= 0 && blend <= 1)) throw new UserException("--blend must be between 0 and 1, got " + blend);
@@ -183,11 +195,15 @@ public final class VideoCommand implements Runnable {
     private void runSegments(PrintWriter err) {
         if (segments < 1) throw new UserException("--segments must be 1 or more, got " + segments);
         if (burnIn < 0) throw new UserException("--burn-in must be 0 or more, got " + burnIn);
-        if (!VideoFiles.isFolderOutput(output)) throw new UserException("--segments writes a folder of frames: give a folder as -o (encode it afterwards)");
+        boolean folderOut = VideoFiles.isFolderOutput(output);
+        VideoCodec writer = folderOut ? null : VideoFiles.writer(output);   // a bad extension fails before any work
+        Path framesDir = folderOut ? output : output.resolveSibling(output.getFileName() + ".frames");
         SegmentedVideo runner = java.util.ServiceLoader.load(SegmentedVideo.class).findFirst().orElseThrow(() -> new UserException(
                 "--segments runs on Apache Spark: start it with the ./deepdream launcher (it uses the batch jar for --segments) or spark-submit the batch jar"));
         int last;
+        String frameRate;
         try (FrameSource source = open()) {
+            frameRate = source.frameRate();
             int total = source.frameCount();
             if (to == null && total <= 0) throw new UserException("the frame count of " + input + " is unknown: give --to with --segments");
             last = to == null ? total : total > 0 ? Math.min(to, total) : to;
@@ -196,12 +212,14 @@ public final class VideoCommand implements Runnable {
         if (!independent && blend >= 1 && burnIn > 0)
             err.println("deepdream: warning: with --blend 1 a frame carries the whole history, so a burn-in cannot make the seams match a "
                     + "sequential run (measured about 30 dB); --blend 0.8 with --burn-in 8 measured 36 dB (docs/cluster.md)");
-        long seed = dream.seedOrRandom();
+        prepareOutput(framesDir);
+        long seed = seed(framesDir);   // a rerun without --seed continues the stored frames' dream, as the plain command does
         if (dream.seed == null) err.println("deepdream: seed " + seed + " (pass --seed " + seed + " to repeat this video)");
         List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         if (!args.isEmpty() && args.get(0).equals("video")) args.remove(0);
         args = withoutOptions(args, Set.of("-o", "--output", "--from", "--to", "--seed", "--segments", "--burn-in", "--master"), Set.of("--restart"));
-        runner.run(new SegmentedVideo.Request(args, input, output, from, last, seed, segments, burnIn, master, restart), spec.commandLine().getOut(), err);
+        runner.run(new SegmentedVideo.Request(args, input, framesDir, from, last, seed, segments, burnIn, master, restart), spec.commandLine().getOut(), err);
+        if (writer != null) writeVideo(writer, framesDir, last, frameRate, dream.wrap != null && dream.wrap.equalsIgnoreCase("x"), err);   // the runner returns once every segment's frames are in framesDir
     }
 
     /** args less the named options (with their value, as "--x V" or "--x=V") and flags. */
@@ -297,7 +315,7 @@ public final class VideoCommand implements Runnable {
                 } else {
                     long t0 = System.nanoTime();
                     VideoDreamer.Result r;
-                    try (DreamProgress bar = System.console() != null ? new DreamProgress(System.err, DreamOptions.smallestFirst(in,
+                    try (DreamProgress bar = System.console() != null && !noFrameBar ? new DreamProgress(System.err, DreamOptions.smallestFirst(in,
                             prev == null || s.independent() ? s.first() : s.later()), (prev == null || s.independent() ? s.first() : s.later()).iterations(),
                             "frame " + n + (last > 0 ? "/" + last : ""), true) : null) {
                         r = dreamer.dreamFrame(n, in, prev, s, bar != null ? bar : DreamListener.NONE);
