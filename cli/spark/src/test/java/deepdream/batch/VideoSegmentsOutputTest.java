@@ -109,17 +109,18 @@ class VideoSegmentsOutputTest {
     }
 
     private static Run video(List<String> args) {
-        CommandLine cl = BatchMain.newCommandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("video"));
         all.addAll(args);
         PrintStream saved = System.err;
         ByteArrayOutputStream system = new ByteArrayOutputStream();
+        // before the CommandLine: picocli's default handler resets its err to the System.err it saw when it was made
         System.setErr(new PrintStream(system, true, StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter(), err = new StringWriter();
         int exit;
         try {
+            CommandLine cl = BatchMain.newCommandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
             exit = cl.execute(all.toArray(String[]::new));
         } finally {
             System.setErr(saved);
