@@ -109,7 +109,7 @@ public final class SparkSegmentedVideo implements SegmentedVideo {
             for (boolean b : stored) if (!b) redone++;
             // what the task said besides its per-frame lines (warnings, notes) goes back to the driver, printed once
             String notes = log.toString().lines().filter(l -> !l.isBlank() && !l.matches("frame \\d+.*")).reduce("", (a, b) -> a + b + "\n");
-            return notes + "deepdream: " + what + ": dreamed" + (redone < s.frames() ? " " + redone + " missing frames" : "");
+            return notes + "deepdream: " + what + ": dreamed" + (redone < s.frames() ? " " + redone + (redone == 1 ? " missing frame" : " missing frames") : "");
         }
     }
 

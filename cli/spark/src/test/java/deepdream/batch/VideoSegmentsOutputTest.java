@@ -71,7 +71,7 @@ class VideoSegmentsOutputTest {
         for (int n = 1; n <= 8; n++)
             if (n != 3) assertEquals(before.get(n), Files.getLastModifiedTime(frame(frames, n)), "frame " + n + " was rewritten on the rerun");
         assertTrue(again.err().contains("segment 2 (frames 5..8, from 4): already done"), again.err());
-        assertTrue(again.err().contains("segment 1 (frames 1..4, from 1): dreamed 1 missing frames"), again.err());
+        assertTrue(again.err().contains("segment 1 (frames 1..4, from 1): dreamed 1 missing frame"), again.err());
         assertTrue(again.err().contains("video: 8/8 frames"), again.err());
         assertEquals(8, framesIn(mp4), "frames in " + mp4 + " after the rerun");
     }
