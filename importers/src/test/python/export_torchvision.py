@@ -27,6 +27,9 @@ def randomise_batchnorm(model, gen):
                 m.bias.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
 
 
+TRANSFORM_INPUT = True
+
+
 def build(name):
     if name == "googlenet":
         m = torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=True)
@@ -38,6 +41,12 @@ def build(name):
         m = torchvision.models.vgg16(weights=None)
         # Features only: the classifier's 120 M weights (fully connected, as GoogLeNet's and ResNet's fc) would make a 0.5 GB file.
         return m.features, [m.features[8], m.features[22], m.features[30]]
+    if name == "mobilenetv2":
+        m = torchvision.models.mobilenet_v2(weights=None)
+        return m, [m.features[3], m.features[13], m.features[18]]
+    if name == "inception3":
+        m = torchvision.models.inception_v3(weights=None, aux_logits=False, init_weights=False, transform_input=TRANSFORM_INPUT)
+        return m, [m.Conv2d_4a_3x3, m.Mixed_6c, m.Mixed_7c]
     raise SystemExit("unknown model " + name)
 
 

@@ -455,6 +455,10 @@ final class OnnxGraph {
     }
 
     private void gather(NodeProto n) {
+        if (values.get(n.getInput(0)) instanceof Blob) {
+            channelGather(n);
+            return;
+        }
         if (!allConst(n)) throw error("gathers from a blob; only constant folding (of shapes) is supported");
         Const data = (Const) values.get(n.getInput(0)), idx = (Const) values.get(n.getInput(1));
         if (integer("axis", 0) != 0 || data.dims.length != 1) throw error("folds only 1-D constants along axis 0");
@@ -468,12 +472,55 @@ final class OnnxGraph {
         put(n.getOutput(0), new Const(idx.dims.clone(), out));
     }
 
+    /**
+     * Gather along the channel axis of a blob with constant indices (torchvision's transform_input
+     * picks x[:, c] this way): a 1×1 convolution with one-hot weights, exact (x·1 plus zeros) in value
+     * and gradient on every backend. A scalar index drops the axis, as ONNX does: the result is a 3-D
+     * view of the one-channel blob, which Unsqueeze at axis 1 gives back.
+     */
+    private void channelGather(NodeProto n) {
+        Blob x = blob(0);
+        Const idx = constInput(1, "indices");
+        long axis = integer("axis", 0);
+        if (x.shape.length != 4 || (axis != 1 && axis != -3) || idx.dims.length > 1)
+            throw error("gathers from a blob; deepdream supports only constant indices (a scalar or a list) along axis 1 of an N×C×H×W blob, got axis "
+                    + axis + " of " + Shapes.toString(x.shape) + " with indices of shape " + Arrays.toString(idx.dims));
+        int c = x.shape[1], k = idx.v.length;
+        float[] w = new float[k * c];
+        for (int i = 0; i < k; i++) {
+            int j = (int) idx.v[i];
+            if (j < 0) j += c;
+            if (j < 0 || j >= c) throw error("index " + (long) idx.v[i] + " is outside 0.." + (c - 1));
+            w[i * c + j] = 1;
+        }
+        LayerSpec oneHot = new LayerSpec.Convolution(new ConvSpec(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+        List<HostBlob> weights = List.of(new HostBlob(new int[] {k, c, 1, 1}, w));
+        if (idx.dims.length == 1) {
+            emit(oneHot, List.of(x.netBlob), weights);
+            return;
+        }
+        // The net's blob (4-D, one channel) gets its own name; the ONNX tensor is its 3-D view.
+        String top = node.getOutput(0) + "#channel";
+        emit(top, oneHot, List.of(x.netBlob), weights);
+        alias(node.getOutput(0), (Blob) values.get(top), new int[] {x.shape[0], x.shape[2], x.shape[3]});
+    }
+
     private void unsqueeze(NodeProto n) {
         Value in = values.get(n.getInput(0));
-        if (!(in instanceof Const c)) throw error("unsqueezes a blob; only constant folding (of shapes) is supported");
         int[] axes = opset >= 13 ? (n.getInputCount() > 1 ? Arrays.stream(constInput(1, "axes").v).mapToInt(v -> (int) v).toArray() : null)
                 : ints("axes", null);
         if (axes == null) throw error("has no axes");
+        if (in instanceof Blob b) {
+            // Only undoing a view's dropped axis (a channel Gather's scalar index): the result is the net's blob itself.
+            int[] net = ((Blob) values.get(b.netBlob)).shape;
+            if (axes.length == 1 && b.shape.length == 3 && (axes[0] == 1 || axes[0] == -3) && net.length == 4 && net[1] == 1) {
+                alias(n.getOutput(0), b, net);
+                return;
+            }
+            throw error("unsqueezes a blob of shape " + Shapes.toString(b.shape) + " at axes " + Arrays.toString(axes)
+                    + "; deepdream supports only restoring the channel axis a scalar Gather along axis 1 dropped");
+        }
+        Const c = (Const) in;
         int rank = c.dims.length + axes.length;
         boolean[] added = new boolean[rank];
         for (int a : axes) {
@@ -506,8 +553,9 @@ final class OnnxGraph {
     private void unary(NodeProto n, LayerSpec spec) { emit(spec, List.of(blob(0).netBlob), List.of()); }
 
     /** A layer writing the node's first output (the node's other outputs, e.g. Dropout's mask, are not used by inference). */
-    private void emit(LayerSpec spec, List<String> bottoms, List<HostBlob> consts) {
-        String top = node.getOutput(0);
+    private void emit(LayerSpec spec, List<String> bottoms, List<HostBlob> consts) { emit(node.getOutput(0), spec, bottoms, consts); }
+
+    private void emit(String top, LayerSpec spec, List<String> bottoms, List<HostBlob> consts) {
         if (values.containsKey(top)) throw error("writes '" + top + "', which is already defined (ONNX graphs are single-assignment)");
         LayerDef l = new LayerDef(node.getName().isEmpty() ? top : node.getName(), spec, bottoms, top, consts);
         int[] shape = l.outputShape(netShapes(bottoms));

@@ -41,7 +41,8 @@ class OnnxFidelityTest {
     /** How much further than PyTorch's own float32 gradient ours may be where float32 flips decisions. */
     static final double FLIP_FACTOR = 8;
     /** MODEL:SIZE:OPSET, the opsets spread over 9–17. */
-    static final List<String> CASES = List.of("googlenet:224:13", "googlenet:99:11", "resnet50:224:17", "vgg16:99:15");
+    static final List<String> CASES = List.of("googlenet:224:13", "googlenet:99:11", "resnet50:224:17", "vgg16:99:15",
+            "mobilenetv2:224:14", "mobilenetv2:97:12", "inception3:299:13");
     /**
      * Cases where the cpu backend's float32 sums (a different summation order from the reference's double
      * accumulation) put a ReLU's input on the other side of zero from the float64 run, at rounding level:
@@ -53,7 +54,7 @@ class OnnxFidelityTest {
      * PyTorch's float64 at the usual bound, and the cpu backend against the reference: every ReLU decision
      * that differs must be a rounding-level one, and the gradient may then be off by at most {@link #FLIPPED_GRAD_BOUND}.
      */
-    static final List<String> FLIP_CASES = List.of("resnet50:99:13", "vgg16:224:9");
+    static final List<String> FLIP_CASES = List.of("resnet50:99:13", "vgg16:224:9", "inception3:107:16");
     /** The cpu gradient's bound where flips() found rounding-level ReLU flips (the usual bound otherwise). */
     static final double FLIPPED_GRAD_BOUND = 1e-2;
     /** A flip is rounding-level when the reference's value is within this many float32 ulps of the blob's largest magnitude. */
@@ -69,6 +70,11 @@ class OnnxFidelityTest {
     @Test void googlenetOdd() throws IOException { check("googlenet_99"); }
     @Test void resnet50_224() throws IOException { check("resnet50_224"); }
     @Test void vgg16Odd() throws IOException { check("vgg16_99"); }
+
+    @Test void mobilenetV2_224() throws IOException { check("mobilenetv2_224"); }
+    @Test void mobilenetV2Odd() throws IOException { check("mobilenetv2_97"); }
+    @Test void inception3_299() throws IOException { check("inception3_299"); }
+    @Test void inception3Odd() throws Exception { checkWithFlips("inception3_107", 3); }
 
     @Test void resnet50Odd() throws Exception { checkWithFlips("resnet50_99", 3); }
 
