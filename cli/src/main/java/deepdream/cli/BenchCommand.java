@@ -55,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--retune", description = "With --backend opencl: measure the convolution tilings again (done once per device and driver, then cached).")
     boolean retune;
 
+    @Option(names = "--model", paramLabel = "MODEL", description = "Another net, as dream's --model: a known model's name, an .onnx with its weights, or a Caffe deploy .prototxt with --weights (default: the bundled BVLC GoogLeNet); --layer names one of its blobs.")
+    Path model;
+
     @Option(names = "--weights", paramLabel = "FILE", description = "bvlc_googlenet.caffemodel (default: $DEEPDREAM_WEIGHTS, then the model cache).")
     Path weights;
 
@@ -126,6 +129,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private NetDef loadModel() {
+        if (model != null) {
+            // The zoo's nets (docs/models.md): the same loading as dream, so a step here is a step there.
+            if (randomWeights) throw new UserException("--model and --random-weights exclude each other (--random-weights is the bundled GoogLeNet's)");
+            ModelOptions m = new ModelOptions();
+            m.model = model;
+            m.weights = weights;
+            return m.loadNet();
+        }
         if (randomWeights) {
             if (weights != null) throw new UserException("--weights and --random-weights exclude each other");
             return SyntheticGoogLeNet.build(1);
