@@ -105,6 +105,40 @@ class OnnxImporterTest {
         for (int i = 0; i < 5; i++) assertEquals(want[i], got[i], 1e-4, "logit " + i);
     }
 
+    /** torchvision's transform_input: x[:, c] (a scalar index drops the axis), Unsqueeze back, and a list of channels. */
+    GraphProto.Builder channelGatherGraph(long axis) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("gather");
+        g.addInput(input("image", 1, 3, 4, 5));
+        g.addNode(NodeProto.newBuilder().setOpType("Constant").setName("two").addOutput("two")
+                .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(int64s("", new long[] {2}).toBuilder().clearDims())));
+        g.addNode(node("Gather", "pick", List.of("image", "two"), "g", intAttr("axis", axis)));
+        g.addNode(NodeProto.newBuilder().setOpType("Constant").setName("axes").addOutput("axes")
+                .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(int64s("", new long[] {1}))));
+        g.addNode(node("Unsqueeze", "unsq", List.of("g", "axes"), "u"));
+        g.addNode(NodeProto.newBuilder().setOpType("Constant").setName("list").addOutput("list")
+                .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(int64s("", new long[] {-1, 0}))));
+        g.addNode(node("Gather", "pick2", List.of("image", "list"), "g2", intAttr("axis", 1)));
+        g.addNode(node("Concat", "cat", List.of("u", "g2"), "cat", intAttr("axis", 1)));
+        g.addOutput(ValueInfoProto.newBuilder().setName("cat"));
+        return g;
+    }
+
+    @Test
+    void aChannelGatherOfTheImageIsThoseChannelsExactly() throws Exception {
+        NetDef def = OnnxImporter.read(write(channelGatherGraph(1), 13), OnnxImporter.TORCHVISION);
+        float[] x = rand(3 * 20);
+        float[] got = run(def, x, "cat");
+        assertEquals(3 * 20, got.length);
+        int[] channels = {2, 2, 0};   // x[:, 2], then the list [-1, 0]
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < 20; i++) assertEquals(x[channels[k] * 20 + i], got[k * 20 + i], 0, "output channel " + k + " element " + i);
+    }
+
+    @Test
+    void aGatherOfABlobAlongAnotherAxisIsRefused() throws Exception {
+        assertMessage(write(channelGatherGraph(2), 13), "node 'pick' (op Gather, opset 13)", "along axis 1 of an N×C×H×W blob", "got axis 2");
+    }
+
     @Test
     void thePreprocessingFoldGivesTheSameActivationsFromCaffeStylePixels() throws Exception {
         Path f = write(tinyGraph(), 13);
