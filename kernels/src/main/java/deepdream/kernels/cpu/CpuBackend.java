@@ -16,8 +16,8 @@ import java.util.WeakHashMap;
 /**
  * The fast host backend: the reference backend's storage and semantics, with the hot ops
  * recomputed by Vector API kernels on a fixed pool of threads. Everything not overridden here
- * (inner product, softmax, average pooling, grouped convolution, small utilities) is the oracle's
- * own code, so it is correct by construction.
+ * (inner product, softmax, average pooling, small utilities) is the oracle's own code, so it is
+ * correct by construction.
  *
  * <p>Convolution weights are packed for the GEMM micro-kernel once, on first use, and cached per
  * constant tensor ({@link #constant}): no backend op writes a constant, so a packed copy cannot go
@@ -28,7 +28,8 @@ import java.util.WeakHashMap;
  * record holds only while the input is not written (its {@link Tensor#writeCount}), and a backward
  * without a matching forward recomputes.
  *
- * <p>Convolutions with asymmetric padding, dilation or groups run the reference's loops.
+ * <p>Grouped convolutions run {@link CpuGroupedConv} (a direct vector kernel when depthwise); other
+ * convolutions with asymmetric padding or dilation run the reference's loops.
  */
 public class CpuBackend extends ReferenceBackend {
     /**
@@ -53,6 +54,7 @@ public class CpuBackend extends ReferenceBackend {
 
     private final Parallel par;
     private final CpuConv conv;
+    private final CpuGroupedConv grouped;
     private final Map<Tensor, PackedConv> packed = Collections.synchronizedMap(new WeakHashMap<>());
     /** Per-thread scratch of the LRN and max-pool kernels. */
     private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolWin, poolWinRow, poolWinCol, poolPlaneY;
@@ -73,6 +75,7 @@ public class CpuBackend extends ReferenceBackend {
     public CpuBackend(int threads, Thresholds thresholds) {
         par = new Parallel(threads);
         conv = new CpuConv(par, thresholds.bandPixels());
+        grouped = new CpuGroupedConv(par);
         parallelMin = thresholds.parallelMin();
         lrnScale = new float[threads][0];
         lrnRatio = new float[threads][0];
@@ -128,14 +131,20 @@ public class CpuBackend extends ReferenceBackend {
         return weight.isConstant() ? packed.computeIfAbsent(weight, k -> new PackedConv()) : new PackedConv();
     }
 
-    /** Whether the fast kernels apply: they are written for Caffe's geometry (symmetric pads, no dilation) and one group. */
+    /** Whether the GEMM kernels apply: they are written for Caffe's geometry (symmetric pads, no dilation) and one group. */
     private static boolean fast(ConvSpec s) { return s.groups() == 1 && s.isCaffeGeometry(); }
 
     @Override
     public void conv2d(Tensor x, Tensor weight, Tensor bias, ConvSpec s, Tensor y) {
-        if (!fast(s)) { super.conv2d(x, weight, bias, s, y); return; }
+        if (s.groups() == 1 && !fast(s)) { super.conv2d(x, weight, bias, s, y); return; }
         BackendChecks.conv("conv2d", x, weight, bias, s, y);
         BackendChecks.writable("conv2d", y);
+        if (s.groups() > 1) {
+            float[] xd = data(x), wd = data(weight), yd = data(y), bd = bias == null ? null : data(bias);
+            if (CpuGroupedConv.depthwise(x.c(), weight.n(), s)) grouped.depthwiseForward(x.n(), x.c(), x.h(), x.w(), xd, wd, bd, s, yd);
+            else grouped.forward(x.n(), x.c(), x.h(), x.w(), weight.n(), xd, wd, bd, s, yd);
+            return;
+        }
         CpuConv.Geometry g = geometry(x, weight, s);
         PackedConv p = packs(weight);
         float[] xd0 = data(x), yd0 = data(y), bd0 = bias == null ? null : data(bias);
@@ -155,9 +164,15 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor weight, ConvSpec s, Tensor dx) {
-        if (!fast(s)) { super.conv2dBackwardData(dy, weight, s, dx); return; }
+        if (s.groups() == 1 && !fast(s)) { super.conv2dBackwardData(dy, weight, s, dx); return; }
         BackendChecks.conv("conv2d backward", dx, weight, null, s, dy);
         BackendChecks.writable("conv2d backward", dx);
+        if (s.groups() > 1) {
+            float[] dyd = data(dy), wd = data(weight), dxd = data(dx);
+            if (CpuGroupedConv.depthwise(dx.c(), weight.n(), s)) grouped.depthwiseBackwardData(dx.n(), dx.c(), dx.h(), dx.w(), dyd, wd, s, dxd);
+            else grouped.backwardData(dx.n(), dx.c(), dx.h(), dx.w(), weight.n(), dyd, wd, s, dxd);
+            return;
+        }
         CpuConv.Geometry g = geometry(dx, weight, s);
         PackedConv p = packs(weight);
         float[] dyd = data(dy), dxd = data(dx);
