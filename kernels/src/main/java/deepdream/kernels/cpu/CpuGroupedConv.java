@@ -28,10 +28,25 @@ final class CpuGroupedConv {
     private final Parallel par;
     /** Per-thread padded, phase-split plane; grown on demand, reused across calls. */
     private final float[][] plane;
+    /** Per-thread tap offsets and weights of {@link #correlate}. */
+    private final int[][] tapOffsets;
+    private final float[][] tapWeights;
 
     CpuGroupedConv(Parallel par) {
         this.par = par;
         plane = new float[par.threads()][0];
+        tapOffsets = new int[par.threads()][0];
+        tapWeights = new float[par.threads()][0];
+    }
+
+    private int[] tapOffsets(int worker, int taps) {
+        if (tapOffsets[worker].length < taps) tapOffsets[worker] = new int[taps];
+        return tapOffsets[worker];
+    }
+
+    private float[] tapWeights(int worker, int taps) {
+        if (tapWeights[worker].length < taps) tapWeights[worker] = new float[taps];
+        return tapWeights[worker];
     }
 
     private float[] plane(int worker, int n) {
@@ -53,7 +68,8 @@ final class CpuGroupedConv {
             int ch = task % c;
             float[] p = plane(worker, rows * sw * wq);
             padPlane(x, task * h * w, h, w, s.padTop(), s.padLeft(), rows, sw, wq, p);
-            correlate(p, sw, wq, wt, ch * kh * kw, kh, kw, sh, dh, dw, false, bias == null ? 0f : bias[ch], y, task * oh * ow, oh, ow);
+            correlate(p, sw, wq, wt, ch * kh * kw, kh, kw, sh, dh, dw, false, bias == null ? 0f : bias[ch], y, task * oh * ow, oh, ow,
+                    tapOffsets(worker, kh * kw), tapWeights(worker, kh * kw));
         });
     }
 
@@ -68,7 +84,8 @@ final class CpuGroupedConv {
             int ch = task % c;
             float[] z = plane(worker, rows * cols);
             spread(dy, task * oh * ow, oh, ow, s.strideH(), s.strideW(), r0, c0, rows, cols, z);
-            correlate(z, 1, cols, wt, ch * kh * kw, kh, kw, 1, dh, dw, true, 0f, dx, task * h * w, h, w);
+            correlate(z, 1, cols, wt, ch * kh * kw, kh, kw, 1, dh, dw, true, 0f, dx, task * h * w, h, w,
+                    tapOffsets(worker, kh * kw), tapWeights(worker, kh * kw));
         });
     }
 
@@ -114,36 +131,31 @@ final class CpuGroupedConv {
      * y[yOff + oy·ow + ox] = b + Σ taps w·p over one padded, phase-split plane (layout of
      * {@link #padPlane}); taps in row-major order, each a fused multiply-add, the same in the vector
      * body and the scalar tail, so every output has one fixed sum. flip: the kernel rotated by 180°.
+     * off and tw (≥ kh·kw each) receive the taps' offsets in p and their weights, so that the
+     * hot loop does no division.
      */
     static void correlate(float[] p, int sw, int wq, float[] wt, int wOff, int kh, int kw, int sh, int dh, int dw,
-                          boolean flip, float b, float[] y, int yOff, int oh, int ow) {
+                          boolean flip, float b, float[] y, int yOff, int oh, int ow, int[] off, float[] tw) {
         int taps = kh * kw;
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) {
+                int q = kx * dw, t = ky * kw + kx;
+                off[t] = (ky * dh * sw + q % sw) * wq + q / sw;
+                tw[t] = wt[wOff + (flip ? taps - 1 - t : t)];
+            }
+        int rowStep = sh * sw * wq;
         for (int oy = 0; oy < oh; oy++) {
-            int yRow = yOff + oy * ow, r = oy * sh;
+            int yRow = yOff + oy * ow, base = oy * rowStep;
             int ox = 0;
             for (int end = ow - L; ox <= end; ox += L) {
                 FloatVector acc = FloatVector.broadcast(S, b);
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = (r + ky * dh) * sw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int q = kx * dw, t = ky * kw + kx;
-                        float wv = wt[wOff + (flip ? taps - 1 - t : t)];
-                        int src = (row + q % sw) * wq + q / sw + ox;
-                        acc = FloatVector.fromArray(S, p, src).fma(FloatVector.broadcast(S, wv), acc);
-                    }
-                }
+                for (int t = 0; t < taps; t++)
+                    acc = FloatVector.fromArray(S, p, base + off[t] + ox).fma(FloatVector.broadcast(S, tw[t]), acc);
                 acc.intoArray(y, yRow + ox);
             }
             for (; ox < ow; ox++) {
                 float acc = b;
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = (r + ky * dh) * sw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int q = kx * dw, t = ky * kw + kx;
-                        float wv = wt[wOff + (flip ? taps - 1 - t : t)];
-                        acc = Math.fma(p[(row + q % sw) * wq + q / sw + ox], wv, acc);
-                    }
-                }
+                for (int t = 0; t < taps; t++) acc = Math.fma(p[base + off[t] + ox], tw[t], acc);
                 y[yRow + ox] = acc;
             }
         }
