@@ -16,10 +16,9 @@ import static deepdream.kernels.cpu.Gemm.S;
  *   <li>depthwise (one input and one output channel per group, MobileNetV2): the plane is copied
  *       into the worker's buffer with its pads as zeros and its columns split into stride phases,
  *       so every tap of a row of outputs reads one contiguous run; then a direct vector
- *       correlation, all taps of L outputs accumulated in one register. Backward-data is the same
- *       correlation, stride 1, with the kernel rotated by 180°, over dy spread out by the stride
- *       into zeros (the transposed convolution): a stride-2 layer wastes ¾ of its multiply-adds on
- *       zeros, cheap next to im2col + a GEMM of one row per group.</li>
+ *       correlation, all taps of L outputs accumulated in one register. Backward-data at stride 1
+ *       is the same correlation with the kernel rotated by 180°; with a stride, a vector scatter of
+ *       dy's rows into the forward's padded plane, then a crop.</li>
  *   <li>other groups: the reference's loops (double sums, the same order, so the same floats),
  *       run in parallel over the planes.</li>
  * </ul>
@@ -73,10 +72,27 @@ final class CpuGroupedConv {
         });
     }
 
-    /** dx = convᵀ(dy) for n images of c channels: dy spread by the stride, correlated with the rotated kernel. */
+    /**
+     * dx = convᵀ(dy) for n images of c channels. Stride 1: dy padded, correlated with the rotated
+     * kernel (a gather, each dx element summed in a register). A stride: each dy row scattered
+     * into the padded, phase-split plane of the forward, then cropped out — a quarter of the
+     * multiply-adds of correlating dy spread out by the stride into zeros.
+     */
     void depthwiseBackwardData(int n, int c, int h, int w, float[] dy, float[] wt, ConvSpec s, float[] dx) {
         int kh = s.kernelH(), kw = s.kernelW(), dh = s.dilationH(), dw = s.dilationW();
         int oh = s.outH(h), ow = s.outW(w);
+        if (s.strideH() > 1 || s.strideW() > 1) {
+            int sh = s.strideH(), sw = s.strideW();
+            int rows = (oh - 1) * sh + (kh - 1) * dh + 1, cols = (ow - 1) * sw + (kw - 1) * dw + 1, wq = (cols + sw - 1) / sw;
+            par.forEach(n * c, (task, worker) -> {
+                int ch = task % c;
+                float[] b = plane(worker, rows * sw * wq);
+                scatter(dy, task * oh * ow, oh, ow, sh, sw, wq, rows, wt, ch * kh * kw, kh, kw, dh, dw, b,
+                        tapOffsets(worker, kh * kw), tapWeights(worker, kh * kw));
+                crop(b, rows, cols, sw, wq, s.padTop(), s.padLeft(), dx, task * h * w, h, w);
+            });
+            return;
+        }
         // Z[zr][zc] = dy[oy][ox] at zr = oy·sh − padTop + (kh−1)·dh, zc = ox·sw − padLeft + (kw−1)·dw; zero elsewhere.
         int rows = h + (kh - 1) * dh, cols = w + (kw - 1) * dw;
         int r0 = (kh - 1) * dh - s.padTop(), c0 = (kw - 1) * dw - s.padLeft();
@@ -106,11 +122,58 @@ final class CpuGroupedConv {
                 Arrays.fill(p, dst + Math.max(lo, hi), dst + wq, 0f);
                 continue;
             }
-            for (int phase = 0; phase < sw; phase++)
-                for (int j = 0, at = dst + phase * wq; j < wq; j++) {
-                    int ix = j * sw + phase - pl;
-                    p[at + j] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-                }
+            for (int phase = 0; phase < sw; phase++) {
+                // j in [lo, hi) has ix = j·sw + phase − pl inside the row; zeros either side.
+                int at = dst + phase * wq;
+                int lo = Math.min(wq, Math.max(0, CpuConv.ceilDiv(pl - phase, sw)));
+                int hi = Math.max(lo, Math.min(wq, Math.floorDiv(w - 1 + pl - phase, sw) + 1));
+                Arrays.fill(p, at, at + lo, 0f);
+                for (int j = lo, ix = lo * sw + phase - pl; j < hi; j++, ix += sw) p[at + j] = x[src + ix];
+                Arrays.fill(p, at + hi, at + wq, 0f);
+            }
+        }
+    }
+
+    /**
+     * b (layout of {@link #padPlane}) = Σ over dy's outputs of w·dy at each tap's padded position,
+     * in order of output row, then tap: the same fixed sum for every element whatever the threads.
+     */
+    static void scatter(float[] dy, int dyOff, int oh, int ow, int sh, int sw, int wq, int rows, float[] wt, int wOff,
+                        int kh, int kw, int dh, int dw, float[] b, int[] off, float[] tw) {
+        Arrays.fill(b, 0, rows * sw * wq, 0f);
+        int taps = kh * kw, rowStep = sh * sw * wq;
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) {
+                int q = kx * dw, t = ky * kw + kx;
+                off[t] = (ky * dh * sw + q % sw) * wq + q / sw;
+                tw[t] = wt[wOff + t];
+            }
+        for (int oy = 0; oy < oh; oy++) {
+            int src = dyOff + oy * ow, base = oy * rowStep;
+            for (int t = 0; t < taps; t++) {
+                int at = base + off[t];
+                float wv = tw[t];
+                FloatVector wb = FloatVector.broadcast(S, wv);
+                int ox = 0;
+                for (int end = ow - L; ox <= end; ox += L)
+                    FloatVector.fromArray(S, dy, src + ox).fma(wb, FloatVector.fromArray(S, b, at + ox)).intoArray(b, at + ox);
+                for (; ox < ow; ox++) b[at + ox] = Math.fma(dy[src + ox], wv, b[at + ox]);
+            }
+        }
+    }
+
+    /** dx plane = b's padded (iy + pt, ix + pl) where b has it (rows × cols), zero beyond. */
+    static void crop(float[] b, int rows, int cols, int sw, int wq, int pt, int pl, float[] dx, int dxOff, int h, int w) {
+        int ixEnd = Math.max(0, Math.min(w, cols - pl));
+        for (int iy = 0; iy < h; iy++) {
+            int r = iy + pt, dst = dxOff + iy * w;
+            if (r >= rows) { Arrays.fill(dx, dst, dst + w, 0f); continue; }
+            int base = r * sw * wq;
+            for (int phase = 0; phase < sw; phase++) {
+                int ix0 = Math.floorMod(phase - pl, sw), at = base + phase * wq + (ix0 + pl) / sw;
+                for (int ix = ix0, j = 0; ix < ixEnd; ix += sw, j++) dx[dst + ix] = b[at + j];
+            }
+            Arrays.fill(dx, dst + ixEnd, dst + w, 0f);
         }
     }
 
