@@ -136,7 +136,7 @@ class CatalogModelsTest {
     void theBundledCatalogHasTheZooWithChecksumsAndPlaces365() {
         System.clearProperty("deepdream.catalog");
         ModelCatalog c = ModelOptions.catalog();
-        for (String name : new String[] {"googlenet_places365", "googlenet_onnx", "resnet50", "vgg16", "vgg19", "mobilenet_v2"}) {
+        for (String name : new String[] {"googlenet_places365", "googlenet_onnx", "resnet50", "vgg16", "vgg19", "mobilenet_v2", "inception_v3"}) {
             ModelCatalog.Entry e = c.require(name);
             assertTrue(e.url().startsWith("http"), name);
             assertFalse(e.dreamLayer().isBlank(), name);
