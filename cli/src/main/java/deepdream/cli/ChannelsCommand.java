@@ -6,6 +6,7 @@ import deepdream.engine.dream.DreamParams;
 import deepdream.engine.dream.Dreamer;
 import deepdream.engine.image.PlanarImage;
 import deepdream.engine.model.Net;
+import deepdream.engine.model.NetDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +29,8 @@ public final class ChannelsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "PHOTO", description = "The photo.")
     Path photo;
 
-    @Option(names = "--layer", paramLabel = "BLOB", description = "Blob whose channels to rank (default: ${DEFAULT-VALUE}).")
-    String layer = DreamParams.DEFAULT_LAYER;
+    @Option(names = "--layer", paramLabel = "BLOB", description = "Blob whose channels to rank (default: the model's dream layer, " + DreamParams.DEFAULT_LAYER + " for GoogLeNet).")
+    String layer;
 
     @Option(names = "--top", paramLabel = "N", description = "Print only the N strongest (default: all).")
     Integer top;
@@ -45,7 +46,9 @@ public final class ChannelsCommand implements Runnable {
     public void run() {
         if (top != null && top < 1) throw new UserException("--top must be at least 1, got " + top);
         PlanarImage img = ImageFiles.read(photo, imageLimit.maxPixels);
-        try (Backend b = backend.create(); Net net = Net.build(model.loadNet(), b)) {
+        NetDef def = model.loadNet();
+        String layer = this.layer != null ? this.layer : model.defaultDreamLayer(def);
+        try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             Dreamer dreamer = new Dreamer(net);
             double[] means;
             List<Integer> order;

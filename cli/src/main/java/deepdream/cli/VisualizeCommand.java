@@ -169,7 +169,7 @@ public final class VisualizeCommand implements Runnable {
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version"));
             Visualizer visualizer = new Visualizer(net);
-            String blob = layer != null ? layer : target.classSpec != null ? ClassScores.scoreBlob(def) : DreamParams.DEFAULT_LAYER;
+            String blob = layer != null ? layer : target.classSpec != null ? ClassScores.scoreBlob(def) : model.defaultDreamLayer(def);
             try {
                 net.requireBlob(blob);
             } catch (IllegalArgumentException e) {

@@ -64,6 +64,10 @@ class CatalogModelsTest {
         assertTrue(d.err().contains("dreaming on r, this model's default layer"), d.err());
         assertTrue(Files.isRegularFile(out));
 
+        Cli.Result ch = Cli.run("channels", image.toString(), "--model", "toynet", "--backend", "reference");
+        assertEquals(0, ch.exit(), ch.toString());
+        assertEquals(4, ch.out().strip().split("\n").length, "the 4 channels of r, the model's dream layer: " + ch.out());
+
         Cli.Result c = Cli.run("classify", dir.resolve("img.png").toString(), "--model", "toynet", "--backend", "reference");
         assertEquals(0, c.exit(), c.toString());
         assertTrue(c.out().matches("(?s).*n[0-4] (zero|one|two|three|four).*"), "labels from the entry's file: " + c.out());
