@@ -59,6 +59,7 @@ public class CpuBackend extends ReferenceBackend {
     /** Per-thread scratch of the LRN and max-pool kernels. */
     private final float[][] lrnScale, lrnRatio, poolColMax, poolColRow, poolWin, poolWinRow, poolWinCol, poolPlaneY;
     private final int[][] poolPlaneArg;
+    private final Map<Long, float[]> poolColumns = new java.util.concurrent.ConcurrentHashMap<>();
     /** The max-pool argmax and LRN scale of each forward, for its backward. */
     private final ForwardState kept = new ForwardState();
 
@@ -115,6 +116,7 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public void dropPooledBuffers() {
         kept.dropFree();
+        poolColumns.clear();
         super.dropPooledBuffers();
     }
 
@@ -369,9 +371,8 @@ public class CpuBackend extends ReferenceBackend {
         int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w), outs = oh * ow;
         float[] xd = data(x), yd = data(y);
         int[] arg = kept.takeInts(x, y.size());
-        par.forEach(x.n() * x.c(), (plane, worker) ->
-                PoolKernels.maxForward(xd, plane * h * w, h, w, s, yd, arg, plane * outs, oh, ow, floats(poolColMax, worker, w),
-                        floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w)));
+        float[] cols = columnsIfCentred(s, h, w);
+        par.forEach(x.n() * x.c(), (plane, worker) -> maxForwardPlane(xd, plane * h * w, h, w, s, yd, arg, plane * outs, oh, ow, worker, cols));
         if (x != y) kept.keepInts(x, s, arg);   // y == x (a 1×1 window in place) has overwritten what arg was taken from
     }
 
@@ -384,6 +385,7 @@ public class CpuBackend extends ReferenceBackend {
         int h = x.h(), w = x.w(), oh = s.outH(h), ow = s.outW(w), outs = oh * ow;
         float[] xd = data(x), dyd = data(dy), dxd = data(dx);
         int[] recorded = dx == x ? null : kept.ints(x, s, dy.size());
+        float[] cols = recorded == null ? columnsIfCentred(s, h, w) : null;
         // One task per plane: a plane's indices point into its own plane of dx, so no two threads write one element.
         par.forEach(x.n() * x.c(), (plane, worker) -> {
             int[] arg = recorded;
@@ -391,10 +393,31 @@ public class CpuBackend extends ReferenceBackend {
             if (arg == null) {
                 arg = ints(poolPlaneArg, worker, outs);
                 ao = 0;
-                PoolKernels.maxForward(xd, plane * h * w, h, w, s, floats(poolPlaneY, worker, outs), arg, 0, oh, ow,
-                        floats(poolColMax, worker, w), floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w));
+                maxForwardPlane(xd, plane * h * w, h, w, s, floats(poolPlaneY, worker, outs), arg, 0, oh, ow, worker, cols);
             }
             PoolKernels.maxBackward(arg, ao, dyd, plane * outs, outs, dxd, plane * h * w, h * w);
+        });
+    }
+
+    /** One plane's max-pool forward with this worker's scratch; cols is non-null for a {@link PoolKernels#centred} pool. */
+    private void maxForwardPlane(float[] x, int xo, int h, int w, PoolSpec s, float[] y, int[] arg, int yo, int oh, int ow, int worker, float[] cols) {
+        if (cols != null) {
+            int n = PoolKernels.centredScratch(h, w);
+            PoolKernels.maxForwardCentred(x, xo, h, w, y, arg, yo,
+                    floats(poolColMax, worker, n), floats(poolColRow, worker, n), floats(poolWin, worker, n), cols);
+            return;
+        }
+        PoolKernels.maxForward(x, xo, h, w, s, y, arg, yo, oh, ow, floats(poolColMax, worker, w),
+                floats(poolColRow, worker, w), floats(poolWin, worker, w), floats(poolWinRow, worker, w), floats(poolWinCol, worker, w));
+    }
+
+    /** The column of every flat position of an h×w plane, for a centred pool; null otherwise. Kept per plane size (read-only once made). */
+    private float[] columnsIfCentred(PoolSpec s, int h, int w) {
+        if (!PoolKernels.centred(s, h, w)) return null;
+        return poolColumns.computeIfAbsent(((long) h << 32) | w, k -> {
+            float[] c = new float[h * w];
+            PoolKernels.columnOfPosition(h, w, c);
+            return c;
         });
     }
 

@@ -71,6 +71,133 @@ final class PoolKernels {
     }
 
     /**
+     * True for a 3×3 stride-1 max pool padded by 1 on every side (the inception blocks' pools). Its
+     * output has the input's size, so {@link #maxForwardCentred} runs both passes over the whole plane
+     * as one flat array: planes of 14×14 or 28×28 are narrower than two vectors, and a row at a time
+     * they ran mostly through scalar tails (5× slower at 28×28, 12× at 14×14, JDK 17).
+     */
+    static boolean centred(PoolSpec s, int h, int w) {
+        return s.method() == PoolSpec.Method.MAX && s.kernelH() == 3 && s.kernelW() == 3 && s.strideH() == 1 && s.strideW() == 1
+                && s.padTop() == 1 && s.padBottom() == 1 && s.padLeft() == 1 && s.padRight() == 1
+                && s.outH(h) == h && s.outW(w) == w && (long) h * w < 1 << 24;   // indices stay exact as floats
+    }
+
+    /** Length of each of maxForwardCentred's colMax, colRow and idx buffers: the plane and a guard entry on each side. */
+    static int centredScratch(int h, int w) { return h * w + 2; }
+
+    /** col[i] = i mod w for the hw positions of a plane (as floats): which column a flat position is in. */
+    static void columnOfPosition(int h, int w, float[] col) {
+        for (int y = 0, i = 0; y < h; y++)
+            for (int x = 0; x < w; x++) col[i++] = x;
+    }
+
+    /**
+     * The same result as {@link #maxForward} for a {@link #centred} pool. Pass 1: per flat position,
+     * the max down the window's rows and the row offset (−1, 0, 1) of its first maximum, stored one
+     * entry in so pass 2 can load a position either side. Pass 2: of the window's three columns, the
+     * largest value wins, then the earlier row, then the earlier column: the row-major first maximum.
+     * A neighbour that lies in another row (col, from {@link #columnOfPosition}) is masked out.
+     */
+    static void maxForwardCentred(float[] x, int xo, int h, int w, float[] y, int[] arg, int yo,
+                                  float[] colMax, float[] colRow, float[] idx, float[] col) {
+        int hw = h * w;
+        // The first and last rows see two rows of the window; the rows between see three, as one flat run.
+        columnPass(x, xo, w, 0, w, 0, Math.min(1, h - 1), colMax, colRow, 1);
+        if (h > 2) threeHigh(x, xo, w, w, (h - 1) * w, colMax, colRow);
+        if (h > 1) columnPass(x, xo, w, (h - 1) * w, hw, -1, 0, colMax, colRow, 1);
+        if (hw >= L) {
+            threeWide(colMax, colRow, col, w, hw, y, yo, idx);
+        } else {
+            for (int i = 0; i < hw; i++) {   // a plane smaller than one vector
+                int cx = i % w;
+                float best = colMax[1 + i], br = colRow[1 + i];
+                int bc = 0;
+                if (cx > 0 && (colMax[i] > best || (colMax[i] == best && colRow[i] <= br))) { best = colMax[i]; br = colRow[i]; bc = -1; }
+                if (cx < w - 1 && (colMax[2 + i] > best || (colMax[2 + i] == best && colRow[2 + i] < br))) { best = colMax[2 + i]; br = colRow[2 + i]; bc = 1; }
+                y[yo + i] = best;
+                idx[i] = i + br * w + bc;
+            }
+        }
+        // Indices leave the vectors as floats (exact below 2^24) and become ints here, as in maxForward.
+        for (int j = 0; j < hw; j++) arg[yo + j] = (int) idx[j];
+    }
+
+    /**
+     * Pass 2 of {@link #maxForwardCentred} for 3-wide windows, the inception pools, unrolled: JDK 17
+     * keeps vectors that are carried around an inner loop in memory (boxed), which made the loop
+     * form 5× slower than this; JDK 25 runs both alike.
+     */
+    private static void threeWide(float[] colMax, float[] colRow, float[] col, int w, int hw, float[] y, int yo, float[] idx) {
+        FloatVector iota = FloatVector.fromArray(S, IOTA, 0), zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f), minusOne = one.neg();
+        FloatVector lastCol = FloatVector.broadcast(S, (float) (w - 1)), width = FloatVector.broadcast(S, (float) w);
+        for (int i = 0; ; i += L) {
+            if (i + L > hw) i = hw - L;   // the last group overlaps the one before: same values written twice
+            FloatVector c = FloatVector.fromArray(S, col, i);
+            FloatVector best = FloatVector.fromArray(S, colMax, 1 + i), br = FloatVector.fromArray(S, colRow, 1 + i);
+            // The left neighbour (column − 1) wins ties with an earlier or the same row.
+            FloatVector v = FloatVector.fromArray(S, colMax, i), vr = FloatVector.fromArray(S, colRow, i);
+            VectorMask<Float> take = c.compare(VectorOperators.GE, one)
+                    .and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.EQ, best).and(vr.compare(VectorOperators.LE, br))));
+            best = best.blend(v, take);
+            br = br.blend(vr, take);
+            FloatVector bc = zero.blend(minusOne, take);
+            // The right neighbour (column + 1) wins ties only with an earlier row.
+            v = FloatVector.fromArray(S, colMax, 2 + i);
+            vr = FloatVector.fromArray(S, colRow, 2 + i);
+            take = c.compare(VectorOperators.LT, lastCol)
+                    .and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.EQ, best).and(vr.compare(VectorOperators.LT, br))));
+            best = best.blend(v, take);
+            br = br.blend(vr, take);
+            bc = bc.blend(one, take);
+            best.intoArray(y, yo + i);
+            iota.add(FloatVector.broadcast(S, (float) i)).add(br.mul(width)).add(bc).intoArray(idx, i);
+            if (i + L == hw) return;
+        }
+    }
+
+    /** {@link #columnPass} for row offsets −1..1 (guard 1), unrolled for the reason {@link #threeWide} gives. */
+    private static void threeHigh(float[] x, int xo, int w, int from, int to, float[] colMax, float[] colRow) {
+        FloatVector minusOne = FloatVector.broadcast(S, -1f), zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector m = FloatVector.fromArray(S, x, xo + i - w);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+            m = m.blend(v, gt);
+            FloatVector r = minusOne.blend(zero, gt);
+            v = FloatVector.fromArray(S, x, xo + i + w);
+            gt = v.compare(VectorOperators.GT, m);
+            m.blend(v, gt).intoArray(colMax, 1 + i);
+            r.blend(one, gt).intoArray(colRow, 1 + i);
+        }
+        if (i < to) columnPass(x, xo, w, i, to, -1, 1, colMax, colRow, 1);
+    }
+
+    /** Flat positions [from, to): the max of x over row offsets [lo, hi] and the offset of its first maximum, into colMax/colRow at guard + position. */
+    private static void columnPass(float[] x, int xo, int w, int from, int to, int lo, int hi, float[] colMax, float[] colRow, int guard) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector m = FloatVector.fromArray(S, x, xo + i + lo * w);
+            FloatVector r = FloatVector.broadcast(S, (float) lo);
+            for (int d = lo + 1; d <= hi; d++) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + i + d * w);
+                VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+                m = m.blend(v, gt);
+                r = r.blend((float) d, gt);
+            }
+            m.intoArray(colMax, guard + i);
+            r.intoArray(colRow, guard + i);
+        }
+        for (; i < to; i++) {
+            float m = x[xo + i + lo * w];
+            int r = lo;
+            for (int d = lo + 1; d <= hi; d++) { float v = x[xo + i + d * w]; if (v > m) { m = v; r = d; } }
+            colMax[guard + i] = m;
+            colRow[guard + i] = r;
+        }
+    }
+
+    /**
      * dx plane (offset xo, hw elements) = 0, then each of the plane's outs output gradients (dy from
      * yo) added at its recorded index (arg from ao). Windows may share an input: scalar adds, in
      * output order, as the reference sums them.

@@ -117,6 +117,23 @@ class CpuBackendPropertiesTest {
         assertClose("poolBackward after forward" + what, REF, cpu(three), poolBackwardAfterForward(x, xs, dy, s), TOL);
     }
 
+    /** The inception pools' own path (3×3, stride 1, pad 1: whole planes as one flat array), from planes smaller than a vector to several vectors wide. */
+    @Property(tries = 80)
+    void centredMaxPoolingMatchesReference(
+            @ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 4) int c,
+            @ForAll @IntRange(min = 1, max = 30) int h, @ForAll @IntRange(min = 1, max = 40) int w,
+            @ForAll boolean ties, @ForAll boolean three, @ForAll long seed) {
+        PoolSpec s = PoolSpec.max(3, 1, 1);
+        Random r = new Random(seed);
+        int[] xs = {n, c, h, w};
+        float[] x = ties ? quantized(r, size(xs), 2) : gaussian(r, size(xs), 1);
+        float[] dy = gaussian(r, n * c * h * w, 1);
+        String what = " x=" + java.util.Arrays.toString(xs) + " " + s;
+        assertClose("pool" + what, REF, cpu(three), pool(x, xs, s), TOL);
+        assertClose("poolBackward" + what, REF, cpu(three), poolBackward(x, xs, dy, s), TOL);
+        assertClose("poolBackward after forward" + what, REF, cpu(three), poolBackwardAfterForward(x, xs, dy, s), TOL);
+    }
+
     @Property(tries = 10)
     void averagePoolingIsInheritedAndStillRight(@ForAll @IntRange(min = 3, max = 12) int h, @ForAll @IntRange(min = 1, max = 3) int k,
                                                 @ForAll @IntRange(min = 1, max = 2) int stride, @ForAll long seed) {
