@@ -123,9 +123,9 @@ final class PoolKernels {
     }
 
     /**
-     * Pass 2 of {@link #maxForwardCentred} for 3-wide windows, the inception pools, unrolled: JDK 17
-     * keeps vectors that are carried around an inner loop in memory (boxed), which made the loop
-     * form 5× slower than this; JDK 25 runs both alike.
+     * Pass 2 of {@link #maxForwardCentred}, unrolled: written as a loop over the window's columns
+     * (vectors carried from one column to the next) JDK 17 ran it 5× slower than JDK 25 does;
+     * unrolled, JDK 17 is within 2× of JDK 25 (measured on 480×28×28).
      */
     private static void threeWide(float[] colMax, float[] colRow, float[] col, int w, int hw, float[] y, int yo, float[] idx) {
         FloatVector iota = FloatVector.fromArray(S, IOTA, 0), zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f), minusOne = one.neg();
