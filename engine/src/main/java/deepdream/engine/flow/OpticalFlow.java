@@ -19,16 +19,17 @@ public final class OpticalFlow {
     /**
      * levels: at most this many pyramid levels (each half the size); radius: the window is
      * (2·radius+1)² pixels; iterations: warps per level; regularization: the prior's weight per
-     * window pixel, in squared grey levels per pixel (flat areas below about √ of it follow the coarser level).
+     * window pixel, in squared grey levels per pixel (flat areas below about √ of it follow the coarser level);
+     * refinement: the variational refinement run on every level after the window solve, or null for none.
      */
-    public record Settings(int levels, int radius, int iterations, double regularization) {
+    public record Settings(int levels, int radius, int iterations, double regularization, VariationalRefinement.Settings refinement) {
         public Settings {
             if (levels < 1 || radius < 1 || iterations < 1 || !(regularization >= 0))
                 throw new IllegalArgumentException("bad flow settings: levels " + levels + ", radius " + radius + ", iterations " + iterations + ", regularization " + regularization);
         }
 
         /** Measured on docs/video.md's pairs: smaller windows lose textureless regions, bigger ones blur motion edges. */
-        public static Settings defaults() { return new Settings(6, 4, 4, 4.0); }
+        public static Settings defaults() { return new Settings(6, 4, 4, 4.0, VariationalRefinement.Settings.defaults()); }
     }
 
     /** The coarsest level keeps at least this many pixels on its shorter side. */
@@ -85,6 +86,7 @@ public final class OpticalFlow {
                 v = upsample(v, ph, pw, a.h, a.w, (float) a.h / ph);
             }
             refine(a.data, b.data, a.h, a.w, u, v, s);
+            if (s.refinement() != null) new VariationalRefinement(a.h, a.w).refine(a.data, b.data, u, v, s.refinement());
             ph = a.h;
             pw = a.w;
         }
