@@ -59,6 +59,7 @@ public final class VariationalRefinement {
         for (int k = 0; k < s.fixedPointIterations(); k++) {
             dataTerm(s.delta() / 2, s.gamma() / 2);
             smoothnessTerm(u, v, s.alpha() / 2);
+            invertDiagonal();
             for (int it = 0; it < s.sorIterations(); it++) {
                 sor(0, s.omega());
                 sor(1, s.omega());
@@ -174,25 +175,49 @@ public final class VariationalRefinement {
         b1[i] += pu; b2[i] += pv; b1[j] -= pu; b2[j] -= pv;
     }
 
+    /** The SOR sweeps divide by the diagonal: invert it once per fixed point instead. */
+    private void invertDiagonal() {
+        for (int i = 0; i < a11.length; i++) {
+            a11[i] = 1f / a11[i];
+            a22[i] = 1f / a22[i];
+        }
+    }
+
     /**
      * One over-relaxed Gauss–Seidel sweep over the pixels of one colour of the checkerboard (x + y ≡
      * parity mod 2): their neighbours all have the other colour, so the order within a sweep does not
-     * matter and the result is the same however it is split.
+     * matter. Interior pixels take a path without edge tests; a11 and a22 hold reciprocals here.
      */
     private void sor(int parity, float omega) {
         for (int y = 0; y < h; y++) {
-            int row = y * w;
-            for (int x = (y + parity) & 1; x < w; x += 2) {
-                int i = row + x;
-                float su = 0, sv = 0;
-                if (x > 0) { float wt = weight[i - 1]; su += wt * du[i - 1]; sv += wt * dv[i - 1]; }
-                if (x < w - 1) { float wt = weight[i]; su += wt * du[i + 1]; sv += wt * dv[i + 1]; }
-                if (y > 0) { float wt = weight[i - w]; su += wt * du[i - w]; sv += wt * dv[i - w]; }
-                if (y < h - 1) { float wt = weight[i]; su += wt * du[i + w]; sv += wt * dv[i + w]; }
-                float nu = (1 - omega) * du[i] + omega * (b1[i] - a12[i] * dv[i] + su) / a11[i];
-                du[i] = nu;
-                dv[i] = (1 - omega) * dv[i] + omega * (b2[i] - a12[i] * nu + sv) / a22[i];
+            int row = y * w, x = (y + parity) & 1;
+            if (y == 0 || y == h - 1) {
+                for (; x < w; x += 2) sorEdge(row + x, x, y, omega);
+                continue;
             }
+            if (x == 0) { sorEdge(row, 0, y, omega); x = 2; }
+            for (; x < w - 1; x += 2) {
+                int i = row + x;
+                float wl = weight[i - 1], wr = weight[i], wu = weight[i - w];
+                float su = wl * du[i - 1] + wr * (du[i + 1] + du[i + w]) + wu * du[i - w];
+                float sv = wl * dv[i - 1] + wr * (dv[i + 1] + dv[i + w]) + wu * dv[i - w];
+                float nu = (1 - omega) * du[i] + omega * (b1[i] - a12[i] * dv[i] + su) * a11[i];
+                du[i] = nu;
+                dv[i] = (1 - omega) * dv[i] + omega * (b2[i] - a12[i] * nu + sv) * a22[i];
+            }
+            if (x == w - 1) sorEdge(row + x, x, y, omega);
         }
+    }
+
+    /** The SOR update of one pixel on the frame's edge: only the neighbours that exist. */
+    private void sorEdge(int i, int x, int y, float omega) {
+        float su = 0, sv = 0;
+        if (x > 0) { float wt = weight[i - 1]; su += wt * du[i - 1]; sv += wt * dv[i - 1]; }
+        if (x < w - 1) { float wt = weight[i]; su += wt * du[i + 1]; sv += wt * dv[i + 1]; }
+        if (y > 0) { float wt = weight[i - w]; su += wt * du[i - w]; sv += wt * dv[i - w]; }
+        if (y < h - 1) { float wt = weight[i]; su += wt * du[i + w]; sv += wt * dv[i + w]; }
+        float nu = (1 - omega) * du[i] + omega * (b1[i] - a12[i] * dv[i] + su) * a11[i];
+        du[i] = nu;
+        dv[i] = (1 - omega) * dv[i] + omega * (b2[i] - a12[i] * nu + sv) * a22[i];
     }
 }
