@@ -81,6 +81,9 @@ public final class OpticalFlow {
         List<Level> p1 = pyramid(smooth(gray1, h, w), h, w, s.levels()), p2 = pyramid(smooth(gray2, h, w), h, w, s.levels());
         float[] u = null, v = null;
         int ph = 0, pw = 0;
+        // Work planes sized for the finest level, shared by all levels (garbage collection of fresh ones cost more than the work).
+        float[][] work = new float[10][h * w];
+        VariationalRefinement vr = s.refinement() == null ? null : new VariationalRefinement(h * w);
         for (int l = p1.size() - 1; l >= 0; l--) {
             Level a = p1.get(l), b = p2.get(l);
             if (u == null) {
@@ -90,8 +93,8 @@ public final class OpticalFlow {
                 u = upsample(u, ph, pw, a.h, a.w, (float) a.w / pw);
                 v = upsample(v, ph, pw, a.h, a.w, (float) a.h / ph);
             }
-            refine(a.data, b.data, a.h, a.w, u, v, s);
-            if (s.refinement() != null) new VariationalRefinement(a.h, a.w).refine(a.data, b.data, u, v, s.refinement());
+            refine(a.data, b.data, a.h, a.w, u, v, s, work);
+            if (vr != null) vr.refine(a.data, b.data, a.h, a.w, u, v, s.refinement());
             ph = a.h;
             pw = a.w;
         }
@@ -113,12 +116,13 @@ public final class OpticalFlow {
     }
 
     /** Iterations of warp, linearize, solve the 2×2 normal equations per window; a median of the field at the end. */
-    private static void refine(float[] a, float[] b, int h, int w, float[] u, float[] v, Settings s) {
+    private static void refine(float[] a, float[] b, int h, int w, float[] u, float[] v, Settings s, float[][] work) {
         int n = h * w, r = s.radius();
         float lambda = (float) (s.regularization() * (2 * r + 1) * (2 * r + 1));
-        float[] bw = new float[n], ix = new float[n], iy = new float[n], it = new float[n];
-        float[] xx = new float[n], xy = new float[n], yy = new float[n], xt = new float[n], yt = new float[n];
-        float[] scratch = new float[n];
+        float[] bw = work[0], ix = work[1], iy = work[2], it = work[3];
+        float[] xx = work[4], xy = work[5], yy = work[6], xt = work[7], yt = work[8];
+        float[] scratch = work[9];
+        float[][] products = {xx, xy, yy, xt, yt};
         for (int iter = 0; iter < s.iterations(); iter++) {
             Warp.planeCubic(b, h, w, u, v, bw);
             gradients(a, bw, h, w, u, v, ix, iy, it);
@@ -130,7 +134,7 @@ public final class OpticalFlow {
                 xt[i] = gx * gt;
                 yt[i] = gy * gt;
             }
-            for (float[] m : new float[][] {xx, xy, yy, xt, yt}) boxSum(m, h, w, r, scratch);
+            for (float[] m : products) boxSum(m, h, w, r, scratch);
             for (int i = 0; i < n; i++) {
                 float sxx = xx[i] + lambda, syy = yy[i] + lambda, sxy = xy[i];
                 float det = sxx * syy - sxy * sxy;

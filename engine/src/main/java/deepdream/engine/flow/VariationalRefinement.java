@@ -13,8 +13,9 @@ package deepdream.engine.flow;
  * weights and runs a few red-black SOR sweeps on the increment (dU, dV).
  * <p>
  * Pixels whose match falls outside the frame carry no data term, so their flow comes from their
- * neighbours instead of drifting. All planes are allocated by the constructor; {@link #refine}
- * allocates nothing.
+ * neighbours instead of drifting. All planes are allocated by the constructor, for the largest
+ * level, and reused by every level (fresh 3 MB planes per level cost more in garbage collection
+ * than the refinement itself); {@link #refine} allocates nothing.
  */
 public final class VariationalRefinement {
     /**
@@ -36,26 +37,27 @@ public final class VariationalRefinement {
     /** ζ² keeps the gradient normalisation finite on flat areas; ε² keeps Ψ' finite at zero residual. */
     private static final float ZETA2 = 0.01f, EPS2 = 1e-6f;
 
-    private final int h, w;
+    private int h, w;
     private final float[] ix, iy, iz, ixx, ixy, iyy, ixz, iyz;     // derivatives, fixed for one refine
     private final float[] a11, a12, a22, b1, b2, weight;           // the linear system of one fixed point
     private final float[] du, dv, warped;
 
-    public VariationalRefinement(int h, int w) {
-        this.h = h;
-        this.w = w;
-        int n = h * w;
+    /** Work planes for levels of up to n pixels. */
+    public VariationalRefinement(int n) {
         ix = new float[n]; iy = new float[n]; iz = new float[n];
         ixx = new float[n]; ixy = new float[n]; iyy = new float[n]; ixz = new float[n]; iyz = new float[n];
         a11 = new float[n]; a12 = new float[n]; a22 = new float[n]; b1 = new float[n]; b2 = new float[n]; weight = new float[n];
         du = new float[n]; dv = new float[n]; warped = new float[n];
     }
 
-    /** Refines (u, v), the flow from a to b on this h×w level, in place. */
-    public void refine(float[] a, float[] b, float[] u, float[] v, Settings s) {
+    /** Refines (u, v), the flow from a to b on an h×w level, in place. */
+    public void refine(float[] a, float[] b, int h, int w, float[] u, float[] v, Settings s) {
+        if (h * w > du.length) throw new IllegalArgumentException(w + "x" + h + " is larger than the " + du.length + " pixels this was made for");
+        this.h = h;
+        this.w = w;
         prepare(a, b, u, v);
-        java.util.Arrays.fill(du, 0);
-        java.util.Arrays.fill(dv, 0);
+        java.util.Arrays.fill(du, 0, h * w, 0);
+        java.util.Arrays.fill(dv, 0, h * w, 0);
         for (int k = 0; k < s.fixedPointIterations(); k++) {
             dataTerm(s.delta() / 2, s.gamma() / 2);
             smoothnessTerm(u, v, s.alpha() / 2);
@@ -65,7 +67,7 @@ public final class VariationalRefinement {
                 sor(1, s.omega());
             }
         }
-        for (int i = 0; i < u.length; i++) {
+        for (int i = 0, n = h * w; i < n; i++) {
             u[i] += du[i];
             v[i] += dv[i];
         }
@@ -75,7 +77,7 @@ public final class VariationalRefinement {
     private void prepare(float[] a, float[] b, float[] u, float[] v) {
         Warp.planeCubic(b, h, w, u, v, warped);
         float[] mean = a12;  // a12 is free until dataTerm fills it
-        for (int i = 0; i < mean.length; i++) {
+        for (int i = 0; i < h * w; i++) {
             mean[i] = 0.5f * (a[i] + warped[i]);
             iz[i] = warped[i] - a[i];
         }
@@ -122,7 +124,7 @@ public final class VariationalRefinement {
      * of its current residual (the lagged-diffusivity fixed point).
      */
     private void dataTerm(float delta2, float gamma2) {
-        for (int i = 0; i < a11.length; i++) {
+        for (int i = 0, n = h * w; i < n; i++) {
             float gx = ix[i], gy = iy[i], dU = du[i], dV = dv[i];
             // brightness constancy, normalised by the gradient's magnitude
             float norm = 1f / (gx * gx + gy * gy + ZETA2);
@@ -177,7 +179,7 @@ public final class VariationalRefinement {
 
     /** The SOR sweeps divide by the diagonal: invert it once per fixed point instead. */
     private void invertDiagonal() {
-        for (int i = 0; i < a11.length; i++) {
+        for (int i = 0, n = h * w; i < n; i++) {
             a11[i] = 1f / a11[i];
             a22[i] = 1f / a22[i];
         }

@@ -60,7 +60,7 @@ class VariationalRefinementTest {
         }
         boolean[] inner = box(8, W - 8, 8, H - 8, true);
         double before = f.endPointError(truth, inner);
-        new VariationalRefinement(H, W).refine(ab[0], ab[1], f.u(), f.v(), VariationalRefinement.Settings.defaults());
+        new VariationalRefinement(H * W).refine(ab[0], ab[1], H, W, f.u(), f.v(), VariationalRefinement.Settings.defaults());
         double after = f.endPointError(truth, inner);
         assertTrue(after < 0.06 && after < before / 5, "mean end-point error " + after + " px after refinement, " + before + " before");
     }
@@ -78,7 +78,7 @@ class VariationalRefinementTest {
         boolean[] hole = box(HX0, HX1, HY0, HY1, true), near = box(HX0 - 4, HX1 + 4, HY0 - 4, HY1 + 4, true), rest = box(8, W - 8, 8, H - 8, true);
         for (int i = 0; i < rest.length; i++) rest[i] &= !near[i];
         double before = f.endPointError(truth, hole);
-        new VariationalRefinement(H, W).refine(ab[0], ab[1], f.u(), f.v(), new VariationalRefinement.Settings(30, 100, 20f, 5f, 0f, 1.6f));
+        new VariationalRefinement(H * W).refine(ab[0], ab[1], H, W, f.u(), f.v(), new VariationalRefinement.Settings(30, 100, 20f, 5f, 0f, 1.6f));
         double inHole = f.endPointError(truth, hole), elsewhere = f.endPointError(truth, rest);
         // The smoothness term interpolates the hole from its rim. Without the gradient term: at the
         // hole's rim (a step in the image) it is linearised once about the wrong flow, and holds the rim
