@@ -31,10 +31,11 @@ public final class OpticalFlow {
 
         /**
          * Measured on docs/video.md's pairs: smaller windows lose textureless regions, bigger ones blur
-         * motion edges; with the refinement after it, 2 window iterations per level instead of 4 cost
-         * at most 0.004 px of error and save a third of the time.
+         * motion edges. With the refinement after it, 2 window iterations per level instead of 4, and
+         * 3 fixed points of the refinement instead of OpenCV's 5, each cost under 0.01 px of error and
+         * keep a 1024×768 flow well under a second.
          */
-        public static Settings defaults() { return new Settings(6, 4, 2, 4.0, VariationalRefinement.Settings.defaults()); }
+        public static Settings defaults() { return new Settings(6, 4, 2, 4.0, new VariationalRefinement.Settings(3, 5, 20f, 5f, 10f, 1.6f)); }
     }
 
     /** The coarsest level keeps at least this many pixels on its shorter side. */
