@@ -10,11 +10,11 @@ import java.util.List;
  * Tikhonov term that keeps the coarser level's estimate where the image is flat, a 3×3 median
  * of the field (the single most useful trick of Sun, Roth and Black, "Secrets of optical flow",
  * 2010), then on every level a {@link VariationalRefinement} (as DIS does after its patch search),
- * which halves the error on flat areas and motion edges. docs/video.md holds the end-point errors
+ * which more than halves the error on flat areas and at motion edges. docs/video.md holds the end-point errors
  * next to OpenCV's DIS and Farneback on pairs made from real photos.
  * <p>
  * The result F satisfies frame1(x) ≈ frame2(x + F(x)). Plain loops on float planes; the work buffers
- * of a level are allocated once and reused by its iterations.
+ * are allocated once per flow, for the finest level, and reused by every level and iteration.
  */
 public final class OpticalFlow {
     /**
