@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Net.forward on a recording tape frees the values no backward reads (Op#backwardReadsInput/Output)
- * after their last forward use. The input gradient must be bit for bit the one of a forward that
+ * after their last forward use, and Tape.backward(seeds, true) frees the others after the last
+ * backward that reads them. The input gradient must be bit for bit the one of a forward that
  * keeps every value (the keepEvery oracle), on GoogLeNet's real architecture.
  */
 class NetEarlyReleaseTest {
@@ -42,7 +43,10 @@ class NetEarlyReleaseTest {
             double released = outputs.stream().filter(v -> v.value().isReleased()).count() / (double) outputs.size();
             Tensor seed = b.allocate(out.shape());
             Objective.l2().gradient(b, out.value(), seed);
-            tape.backward(out, seed);
+            tape.backward(java.util.Map.of(out, seed), !keepAll);
+            long left = outputs.stream().filter(v -> !v.value().isReleased()).count();
+            if (keepAll) assertEquals(outputs.size(), left, "the oracle frees nothing before close");
+            else assertEquals(1, left, "a freeing backward keeps only the seed's value");
             float[] g = x.grad().toHost();
             seed.release();
             input.release();
