@@ -132,15 +132,18 @@ public final class Tape implements AutoCloseable {
             if (v.isLeaf() || v.grad == null) continue;
             Tensor[] inValues = new Tensor[v.inputs.length];
             Tensor[] inGrads = new Tensor[v.inputs.length];
+            // An element-wise op (ReLU) writes its input's gradient over its output's: one buffer less.
+            boolean inPlace = v.op.backwardInPlace() && v.inputs.length == 1 && v.inputs[0].requiresGrad
+                    && java.util.Arrays.equals(v.inputs[0].value.shape(), v.grad.shape());
             for (int k = 0; k < v.inputs.length; k++) {
                 Var in = v.inputs[k];
                 inValues[k] = in.value;
-                if (in.requiresGrad) inGrads[k] = backend.allocate(in.value.shape());
+                if (in.requiresGrad) inGrads[k] = inPlace ? v.grad : backend.allocate(in.value.shape());
             }
             long t0 = listener == null ? 0 : System.nanoTime();
             v.op.backward(backend, inValues, v.value, v.grad, inGrads);
             if (listener != null) listener.backwardDone(v.op, v, System.nanoTime() - t0);
-            v.grad.release();   // consumed: every consumer of v came later in the forward order
+            if (!inPlace) v.grad.release();   // consumed: every consumer of v came later in the forward order
             v.grad = null;
             for (int k = 0; k < v.inputs.length; k++)
                 if (inGrads[k] != null) accumulate(v.inputs[k], inGrads[k]);

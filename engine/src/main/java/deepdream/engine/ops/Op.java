@@ -34,6 +34,12 @@ public interface Op {
     /** Whether {@link #backward} reads the output's values (ReLU does, a conv does not). Default: true. */
     default boolean backwardReadsOutput() { return true; }
 
+    /**
+     * Whether {@link #backward} of a one-input op may be given the output's gradient tensor as the
+     * input's (element-wise ops whose backend kernel allows dx = dy): the tape then reuses it.
+     */
+    default boolean backwardInPlace() { return false; }
+
     /** Multiply-adds of one forward pass for these input shapes (for GFLOP/s figures); 0 if negligible. */
     default long forwardMacs(int[]... inputShapes) { return 0; }
 }

@@ -21,4 +21,5 @@ public final class Relu implements Op {
     }
 
     @Override public boolean backwardReadsInput(int i) { return false; }
+    @Override public boolean backwardInPlace() { return true; }   // reluBackward: dx may be dy
 }
