@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class JitWarmup implements AutoCloseable {
     /** Small enough that a step is a few ms once compiled, big enough to reach inception_4c (and every kernel path). */
-    private static final int[] SHAPE = {1, 3, 64, 96};
+    private static final int[] SHAPE = {1, 3, 32, 48};
 
     private final Thread thread;
     private volatile boolean stop;
