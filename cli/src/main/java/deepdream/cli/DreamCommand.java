@@ -63,6 +63,7 @@ public final class DreamCommand implements Runnable {
     @Override
     public void run() {
         long t0 = System.nanoTime();
+        JitWarmup warmup = JitWarmup.startFor(backend.name());   // on the idle core while the photo and weights load
         PrintWriter err = spec.commandLine().getErr();
         ImageWriter.formatOf(output);   // a bad extension fails now, not after minutes of dreaming
         ImageWriter.checkBitDepth(output, bitDepth);
@@ -75,6 +76,12 @@ public final class DreamCommand implements Runnable {
         NetDef def = model.loadNet();
         params = dream.forModel(params, def, model.defaultDreamLayer(def), err);
         try (Backend b = backend.create(); Net net = Net.build(def, b)) {
+            if (warmup != null) {
+                long w0 = System.nanoTime();
+                warmup.close();
+                if (verbose.verbose) err.printf(Locale.ROOT, "deepdream: weights ready at %.2f s; JIT warm-up: %d steps, %.2f s to stop%n",
+                        (w0 - t0) / 1e9, warmup.steps(), (System.nanoTime() - w0) / 1e9);
+            }
             if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")");
             Dreamer dreamer = new Dreamer(net);
             if (params.channelPick() != null) {

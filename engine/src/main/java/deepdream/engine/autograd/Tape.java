@@ -98,7 +98,15 @@ public final class Tape implements AutoCloseable {
      * Backward from several outputs at once (multi-layer objectives). Gradients of intermediate
      * values are released as soon as their op's backward has used them; leaves keep theirs.
      */
-    public void backward(Map<Var, Tensor> seeds) {
+    public void backward(Map<Var, Tensor> seeds) { backward(seeds, false); }
+
+    /**
+     * Like {@link #backward(Map)}; freeValues: also release each value the tape created as soon as
+     * the last backward that reads it ({@link Op#backwardReadsInput}, {@link Op#backwardReadsOutput})
+     * has run, so the gradients below reuse its buffer. The seeds' values stay; every other value
+     * of the tape must not be read after such a backward.
+     */
+    public void backward(Map<Var, Tensor> seeds, boolean freeValues) {
         if (!recording) throw new IllegalStateException("backward on a no-grad tape");
         for (Map.Entry<Var, Tensor> e : seeds.entrySet()) {
             Var v = e.getKey();
@@ -109,24 +117,47 @@ public final class Tape implements AutoCloseable {
             accumulate(v, g);
         }
         List<Var> order = topologicalOrder(seeds.keySet());
+        // Backward reads still to come per value (freeValues): a count, not a position, as a value
+        // may feed several ops, or one op twice.
+        Map<Var, int[]> readers = new IdentityHashMap<>();
+        if (freeValues)
+            for (Var v : order) {
+                if (v.isLeaf()) continue;
+                if (v.op.backwardReadsOutput()) readers.computeIfAbsent(v, k -> new int[1])[0]++;
+                for (int k = 0; k < v.inputs.length; k++)
+                    if (v.op.backwardReadsInput(k)) readers.computeIfAbsent(v.inputs[k], x -> new int[1])[0]++;
+            }
         for (int i = order.size() - 1; i >= 0; i--) {
             Var v = order.get(i);
             if (v.isLeaf() || v.grad == null) continue;
             Tensor[] inValues = new Tensor[v.inputs.length];
             Tensor[] inGrads = new Tensor[v.inputs.length];
+            // An element-wise op (ReLU) writes its input's gradient over its output's: one buffer less.
+            boolean inPlace = v.op.backwardInPlace() && v.inputs.length == 1 && v.inputs[0].requiresGrad
+                    && java.util.Arrays.equals(v.inputs[0].value.shape(), v.grad.shape());
             for (int k = 0; k < v.inputs.length; k++) {
                 Var in = v.inputs[k];
                 inValues[k] = in.value;
-                if (in.requiresGrad) inGrads[k] = backend.allocate(in.value.shape());
+                if (in.requiresGrad) inGrads[k] = inPlace ? v.grad : backend.allocate(in.value.shape());
             }
             long t0 = listener == null ? 0 : System.nanoTime();
             v.op.backward(backend, inValues, v.value, v.grad, inGrads);
             if (listener != null) listener.backwardDone(v.op, v, System.nanoTime() - t0);
-            v.grad.release();   // consumed: every consumer of v came later in the forward order
+            if (!inPlace) v.grad.release();   // consumed: every consumer of v came later in the forward order
             v.grad = null;
             for (int k = 0; k < v.inputs.length; k++)
                 if (inGrads[k] != null) accumulate(v.inputs[k], inGrads[k]);
+            if (freeValues) {
+                if (v.op.backwardReadsOutput()) readDone(v, readers, seeds);
+                for (int k = 0; k < v.inputs.length; k++) if (v.op.backwardReadsInput(k)) readDone(v.inputs[k], readers, seeds);
+            }
         }
+    }
+
+    /** One backward read of v is done; the last one frees v's value (not a seed's, not a leaf's). */
+    private static void readDone(Var v, Map<Var, int[]> readers, Map<Var, Tensor> seeds) {
+        int[] left = readers.get(v);
+        if (--left[0] == 0 && v.ownedByTape && !seeds.containsKey(v)) v.value.release();
     }
 
     private void accumulate(Var v, Tensor g) {

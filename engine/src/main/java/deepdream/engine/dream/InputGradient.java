@@ -117,7 +117,7 @@ public final class InputGradient {
                     if (same == null) seeds.put(a, seed);
                     else { b.axpy(1f, seed, same); seed.release(); }
                 }
-                tape.backward(seeds);
+                tape.backward(seeds, true);   // activations are freed as the backward passes them: peak memory ~ the forward's
             } finally {
                 for (Tensor s : seeds.values()) s.release();
             }

@@ -35,7 +35,7 @@ public final class OpticalFlow {
          * 3 fixed points of the refinement instead of OpenCV's 5, each cost under 0.01 px of error and
          * keep a 1024×768 flow well under a second.
          */
-        public static Settings defaults() { return new Settings(6, 4, 2, 4.0, new VariationalRefinement.Settings(3, 5, 20f, 5f, 10f, 1.6f)); }
+        public static Settings defaults() { return new Settings(6, 4, 2, 4.0, VariationalRefinement.Settings.defaults().withFixedPoints(3)); }
     }
 
     /** The coarsest level keeps at least this many pixels on its shorter side. */

@@ -1,5 +1,7 @@
 package deepdream.engine.flow;
 
+import java.util.Arrays;
+
 /**
  * Variational refinement of a flow on one pyramid level, the step DIS (Kroeger et al., 2016) runs
  * after its patch search: it minimises, around the given flow W, the energy
@@ -32,6 +34,9 @@ public final class VariationalRefinement {
 
         /** OpenCV's VariationalRefinement defaults, which DIS uses. */
         public static Settings defaults() { return new Settings(5, 5, 20f, 5f, 10f, 1.6f); }
+
+        /** The same with another number of fixed points. */
+        public Settings withFixedPoints(int n) { return new Settings(n, sorIterations, alpha, delta, gamma, omega); }
     }
 
     /** ζ² keeps the gradient normalisation finite on flat areas; ε² keeps Ψ' finite at zero residual. */
@@ -56,8 +61,8 @@ public final class VariationalRefinement {
         this.h = h;
         this.w = w;
         prepare(a, b, u, v);
-        java.util.Arrays.fill(du, 0, h * w, 0);
-        java.util.Arrays.fill(dv, 0, h * w, 0);
+        Arrays.fill(du, 0, h * w, 0);
+        Arrays.fill(dv, 0, h * w, 0);
         for (int k = 0; k < s.fixedPointIterations(); k++) {
             dataTerm(s.delta() / 2, s.gamma() / 2);
             smoothnessTerm(u, v, s.alpha() / 2);

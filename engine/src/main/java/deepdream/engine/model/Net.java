@@ -127,10 +127,17 @@ public final class Net implements AutoCloseable {
     }
 
     /**
-     * Runs the layers needed for the wanted blobs and returns their values. On a no-grad tape,
-     * every other intermediate is released as soon as its last consumer has run.
+     * Runs the layers needed for the wanted blobs and returns their values. Every other intermediate
+     * is released as soon as its last consumer has run, unless the tape records and a backward
+     * reads it ({@link Op#backwardReadsInput}, {@link Op#backwardReadsOutput}).
      */
-    public Map<String, Var> forward(Tape tape, Var input, Collection<String> wanted) {
+    public Map<String, Var> forward(Tape tape, Var input, Collection<String> wanted) { return forward(tape, input, wanted, false); }
+
+    /**
+     * Like {@link #forward(Tape, Var, Collection)}; keepEvery: on a recording tape, keep every value
+     * until the tape closes (the oracle the early release is tested against).
+     */
+    public Map<String, Var> forward(Tape tape, Var input, Collection<String> wanted, boolean keepEvery) {
         boolean[] need = needed(wanted);
         int[] lastUse = new int[ops.size()];
         java.util.Arrays.fill(lastUse, -1);
@@ -138,6 +145,17 @@ public final class Net implements AutoCloseable {
         for (String w : wanted) keep.add(finalProducer.get(w));
         for (int i = 0; i < ops.size(); i++)
             if (need[i]) for (int p : producers.get(i)) if (p >= 0) lastUse[p] = i;
+        // On a recording tape a value stays until the tape closes only if some backward reads it
+        // (its own op's, or a consumer's): the rest (a conv's output under its ReLU, a concat's
+        // output that only convs read) is freed after its last forward use, ~30% of GoogLeNet's.
+        boolean[] readByBackward = new boolean[ops.size()];
+        if (tape.isRecording())
+            for (int i = 0; i < ops.size(); i++) {
+                if (!need[i]) continue;
+                readByBackward[i] |= keepEvery || ops.get(i).backwardReadsOutput();
+                int[] from = producers.get(i);
+                for (int k = 0; k < from.length; k++) if (from[k] >= 0 && ops.get(i).backwardReadsInput(k)) readByBackward[from[k]] = true;
+            }
         Var[] values = new Var[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
             if (!need[i]) continue;
@@ -149,10 +167,9 @@ public final class Net implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer '" + def.layers().get(i).name() + "': " + e.getMessage(), e);
             }
-            if (!tape.isRecording())
-                for (int p : from)
-                    // values[p] != null: a layer may read the same blob twice (release it once).
-                    if (p >= 0 && lastUse[p] == i && !keep.contains(p) && values[p] != null) { tape.release(values[p]); values[p] = null; }
+            for (int p : from)
+                // values[p] != null: a layer may read the same blob twice (release it once).
+                if (p >= 0 && lastUse[p] == i && !keep.contains(p) && !readByBackward[p] && values[p] != null) { tape.release(values[p]); values[p] = null; }
         }
         Map<String, Var> result = new LinkedHashMap<>();
         for (String w : wanted) {

@@ -30,4 +30,8 @@ public final class Concat implements Op {
             offset += in[i].c();
         }
     }
+
+    // Backward reads only the parts' shapes.
+    @Override public boolean backwardReadsInput(int i) { return false; }
+    @Override public boolean backwardReadsOutput() { return false; }
 }

@@ -46,4 +46,8 @@ public final class Conv2d implements Op {
         int[] o = outputShape(in);
         return (long) o[0] * o[1] * o[2] * o[3] * weight.c() * spec.kernelH() * spec.kernelW();
     }
+
+    // The gradient w.r.t. the input needs only the weights.
+    @Override public boolean backwardReadsInput(int i) { return false; }
+    @Override public boolean backwardReadsOutput() { return false; }
 }

@@ -37,4 +37,8 @@ public final class InnerProduct implements Op {
 
     @Override
     public long forwardMacs(int[]... in) { return (long) in[0][0] * weight.dim(0) * weight.dim(1); }
+
+    // The gradient w.r.t. the input needs only the weights.
+    @Override public boolean backwardReadsInput(int i) { return false; }
+    @Override public boolean backwardReadsOutput() { return false; }
 }

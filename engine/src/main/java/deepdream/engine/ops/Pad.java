@@ -21,4 +21,8 @@ public final class Pad implements Op {
     public void backward(Backend b, Tensor[] in, Tensor out, Tensor gradOut, Tensor[] gradIn) {
         if (gradIn[0] != null) b.padBackward(gradOut, spec, gradIn[0]);
     }
+
+    // PadBackward reads only the gradient.
+    @Override public boolean backwardReadsInput(int i) { return false; }
+    @Override public boolean backwardReadsOutput() { return false; }
 }

@@ -26,4 +26,7 @@ public final class Pool implements Op {
     public void backward(Backend b, Tensor[] in, Tensor out, Tensor gradOut, Tensor[] gradIn) {
         if (gradIn[0] != null) b.poolBackward(in[0], gradOut, spec, gradIn[0]);
     }
+
+    // Backward reads the input (the max's position), never the output.
+    @Override public boolean backwardReadsOutput() { return false; }
 }
