@@ -63,6 +63,10 @@ public final class VideoCommand implements Runnable {
     @Option(names = "--later-octaves", paramLabel = "N", description = "Octaves for frames after the first (default: ${DEFAULT-VALUE}, at most --octaves).")
     int laterOctaves = VideoDreamer.Settings.DEFAULT_LATER_OCTAVES;
 
+    @Option(names = "--later-step", paramLabel = "S", description = {"Step size for frames after the first (default: ${DEFAULT-VALUE}; frame 1 and new shots use --step).",
+            "Each step adds new, uncorrelated dream, which is what shows as flicker (docs/video.md)."})
+    double laterStep = VideoDreamer.Settings.DEFAULT_LATER_STEP;
+
     @Option(names = "--independent", description = "Dream every frame on its own (flickers; the baseline coherence is measured against).")
     boolean independent;
 
@@ -128,7 +132,7 @@ public final class VideoCommand implements Runnable {
                         + "('deepdream channels FRAME.png --layer L' ranks the channels of a frame)");
             VideoDreamer.Settings settings = independent ? VideoDreamer.Settings.independent(params)
                     : new VideoDreamer.Settings(params, params.withIterations(laterIterations)
-                    .withOctaves(Math.min(laterOctaves, params.octaves())), blend, false);
+                    .withOctaves(Math.min(laterOctaves, params.octaves())).withStep(laterStep), blend, false);
             String settingsLine = settingsLine(settings);
             try (Backend b = backend.create(); Net net = Net.build(def, b)) {
                 if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", reading " + input + " (" + source.width() + "x" + source.height()
@@ -188,6 +192,7 @@ public final class VideoCommand implements Runnable {
         if (to != null && to < from) throw new UserException("--to " + to + " is before --from " + from);
         if (laterIterations < 1) throw new UserException("--later-iterations must be at least 1, got " + laterIterations);
         if (laterOctaves < 1) throw new UserException("--later-octaves must be at least 1, got " + laterOctaves);
+        if (!(laterStep > 0 && Double.isFinite(laterStep))) throw new UserException("--later-step must be positive, got " + laterStep);
         if (fps != null && !fps.matches("[1-9]\\d*(/[1-9]\\d*)?")) throw new UserException("--fps " + fps + ": expected a rate such as 25 or 30000/1001");
     }
 
@@ -364,7 +369,8 @@ public final class VideoCommand implements Runnable {
         StringBuilder c = new StringBuilder(s.independent() ? "independent" : "coherent");
         dream.appendTo(c, s.first());
         if (!s.independent()) c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations())
-                .append(" --later-octaves ").append(s.later().octaves());
+                .append(" --later-octaves ").append(s.later().octaves())
+                .append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
         if (model.model != null) c.append(" --model ").append(DreamOptions.quote(model.model.toString()));
         return c.toString();
     }
@@ -383,7 +389,8 @@ public final class VideoCommand implements Runnable {
         StringBuilder c = new StringBuilder("deepdream video ").append(DreamOptions.quote(input.toString())).append(" -o ").append(DreamOptions.quote(output.toString()));
         dream.appendTo(c, s.first());
         if (s.independent()) c.append(" --independent");
-        else c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations()).append(" --later-octaves ").append(s.later().octaves());
+        else c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations()).append(" --later-octaves ").append(s.later().octaves())
+                .append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
         if (from != 1) c.append(" --from ").append(from);
         if (to != null) c.append(" --to ").append(to);
         if (model.model != null) c.append(" --model ").append(DreamOptions.quote(model.model.toString()));

@@ -73,6 +73,23 @@ class VideoCommandTest {
         assertEquals(7, Files.readAllLines(dir.resolve("coh.csv")).size(), "a header and one line per frame");
     }
 
+    /** --later-step sets the step of carried frames only: a small one adds less new dream per frame, so it flickers less; resuming with another is refused. */
+    @Test
+    void laterStepIsTheCarriedFramesStep() throws Exception {
+        Path clip = Clips.folder(dir.resolve("clip"), 6, W, H);
+        Cli.Result small = video(clip.toString(), "-o", dir.resolve("small").toString(), "--later-step", "0.2", "--stats", dir.resolve("small.csv").toString());
+        assertEquals(0, small.exit(), small.toString());
+        Cli.Result large = video(clip.toString(), "-o", dir.resolve("large").toString(), "--later-step", "3", "--stats", dir.resolve("large.csv").toString());
+        assertEquals(0, large.exit(), large.toString());
+        assertArrayEquals(ImageFiles.read(VideoFiles.frameFile(dir.resolve("small"), 1), Long.MAX_VALUE).data(),
+                ImageFiles.read(VideoFiles.frameFile(dir.resolve("large"), 1), Long.MAX_VALUE).data(), "frame 1 is dreamed with --step");
+        double es = stat(small, "flicker \\(warping error\\)"), el = stat(large, "flicker \\(warping error\\)");
+        assertTrue(es < 0.8 * el, "warping error with --later-step 0.2: " + es + ", with 3: " + el);
+        Cli.Result other = video(clip.toString(), "-o", dir.resolve("small").toString(), "--later-step", "3");
+        assertEquals(1, other.exit(), other.toString());
+        assertTrue(other.err().contains("other settings"), other.err());
+    }
+
     /** A run killed with SIGKILL mid-clip, then the same command again, ends with the frames of an uninterrupted run. */
     @Test
     void killedRunResumesToTheSameFrames() throws Exception {

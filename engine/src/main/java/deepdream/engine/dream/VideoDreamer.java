@@ -36,12 +36,17 @@ public final class VideoDreamer {
             if (!(blend >= 0 && blend <= 1)) throw new IllegalArgumentException("blend must be between 0 and 1, got " + blend);
         }
 
-        /** Defaults chosen by measurement (docs/video.md): carry all of the dream, later frames dream 1 iteration of 1 octave. */
+        /**
+         * Defaults chosen by measurement (docs/video.md): carry all of the dream, later frames dream 1 iteration of
+         * 1 octave at step 1.0 (each step adds new, uncorrelated dream: 1.5 flickered 0.343 of independent, 1.0 0.280).
+         */
         public static final double DEFAULT_BLEND = 1.0;
         public static final int DEFAULT_LATER_OCTAVES = 1, DEFAULT_LATER_ITERATIONS = 1;
+        public static final double DEFAULT_LATER_STEP = 1.0;
 
         public static Settings coherent(DreamParams p) {
-            return new Settings(p, p.withOctaves(Math.min(DEFAULT_LATER_OCTAVES, p.octaves())).withIterations(DEFAULT_LATER_ITERATIONS), DEFAULT_BLEND, false);
+            return new Settings(p, p.withOctaves(Math.min(DEFAULT_LATER_OCTAVES, p.octaves())).withIterations(DEFAULT_LATER_ITERATIONS)
+                    .withStep(DEFAULT_LATER_STEP), DEFAULT_BLEND, false);
         }
 
         public static Settings independent(DreamParams p) { return new Settings(p, p, 0, true); }
