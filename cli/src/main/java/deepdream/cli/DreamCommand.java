@@ -64,6 +64,16 @@ public final class DreamCommand implements Runnable {
     public void run() {
         long t0 = System.nanoTime();
         JitWarmup warmup = JitWarmup.startFor(backend.name());   // on the idle core while the photo and weights load
+        try {
+            dream(t0, warmup);
+        } finally {
+            // Also when the input or the weights are bad: in a long-lived JVM (tests, a library caller)
+            // the warm-up would otherwise keep a core busy.
+            if (warmup != null) warmup.close();
+        }
+    }
+
+    private void dream(long t0, JitWarmup warmup) {
         PrintWriter err = spec.commandLine().getErr();
         ImageWriter.formatOf(output);   // a bad extension fails now, not after minutes of dreaming
         ImageWriter.checkBitDepth(output, bitDepth);

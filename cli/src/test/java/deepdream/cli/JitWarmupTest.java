@@ -55,6 +55,18 @@ class JitWarmupTest {
         assertEquals(after, w.steps(), "no step after close()");
     }
 
+    /** A dream that fails before the net is built (here: weights that do not exist) stops its warm-up too. */
+    @Test
+    void aFailedDreamLeavesNoWarmupRunning() throws Exception {
+        Cli.Result r = Cli.run("dream", "--backend", "cpu", "--weights", "/nonexistent/none.caffemodel", "-o", "/tmp/jitwarmup-none.png");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(warmupThreads().isEmpty(), "warm-up threads still running: " + warmupThreads());
+    }
+
+    private static java.util.List<Thread> warmupThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("deepdream-jit-warmup") && t.isAlive()).toList();
+    }
+
     @Test
     void onlyTheCpuBackendIsWarmedUp() {
         assertNull(JitWarmup.startFor("reference"));
