@@ -368,11 +368,15 @@ public final class VideoCommand implements Runnable {
     private String settingsLine(VideoDreamer.Settings s) {
         StringBuilder c = new StringBuilder(s.independent() ? "independent" : "coherent");
         dream.appendTo(c, s.first());
-        if (!s.independent()) c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations())
-                .append(" --later-octaves ").append(s.later().octaves())
-                .append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
+        if (!s.independent()) appendCarryOptions(c, s);
         if (model.model != null) c.append(" --model ").append(DreamOptions.quote(model.model.toString()));
         return c.toString();
+    }
+
+    /** The options of carried frames, as the settings line and the repeat command both write them. */
+    private static void appendCarryOptions(StringBuilder c, VideoDreamer.Settings s) {
+        c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations())
+                .append(" --later-octaves ").append(s.later().octaves()).append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
     }
 
     private Map<String, String> metadata(VideoDreamer.Settings s, int n, int last, String settingsLine, boolean fullDream) {
@@ -389,8 +393,7 @@ public final class VideoCommand implements Runnable {
         StringBuilder c = new StringBuilder("deepdream video ").append(DreamOptions.quote(input.toString())).append(" -o ").append(DreamOptions.quote(output.toString()));
         dream.appendTo(c, s.first());
         if (s.independent()) c.append(" --independent");
-        else c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations()).append(" --later-octaves ").append(s.later().octaves())
-                .append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
+        else appendCarryOptions(c, s);
         if (from != 1) c.append(" --from ").append(from);
         if (to != null) c.append(" --to ").append(to);
         if (model.model != null) c.append(" --model ").append(DreamOptions.quote(model.model.toString()));

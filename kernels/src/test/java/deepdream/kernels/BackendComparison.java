@@ -73,7 +73,7 @@ public final class BackendComparison {
         return scale == 0 ? diff : diff / scale;
     }
 
-    private static double maxAbs(float[] a) {
+    public static double maxAbs(float[] a) {
         double m = 0;
         for (float v : a) m = Math.max(m, Math.abs(v));
         return m;

@@ -6,6 +6,7 @@ import deepdream.engine.Tensor;
 import deepdream.engine.ops.Op;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -134,7 +135,7 @@ public final class Tape implements AutoCloseable {
             Tensor[] inGrads = new Tensor[v.inputs.length];
             // An element-wise op (ReLU) writes its input's gradient over its output's: one buffer less.
             boolean inPlace = v.op.backwardInPlace() && v.inputs.length == 1 && v.inputs[0].requiresGrad
-                    && java.util.Arrays.equals(v.inputs[0].value.shape(), v.grad.shape());
+                    && Arrays.equals(v.inputs[0].value.shape(), v.grad.shape());
             for (int k = 0; k < v.inputs.length; k++) {
                 Var in = v.inputs[k];
                 inValues[k] = in.value;

@@ -205,15 +205,10 @@ class OpenClBackendTest {
         // dx = y·(dy − Σ y·dy) cancels when the dy under the softmax's mass are nearly equal: float32 then
         // leaves an error of the order of ulp(|y|·|dy|), however small dx is, so judge it on that scale.
         float[] want = run(ref, bwd);
-        double terms = maxAbs(y) * maxAbs(dy), result = maxAbs(want);
+        double terms = BackendComparison.maxAbs(y) * BackendComparison.maxAbs(dy), result = BackendComparison.maxAbs(want);
         check("softmaxBackward", run(cl, bwd), want, result == 0 ? TOLERANCE : TOLERANCE * Math.max(1, terms / result));
     }
 
-    private static double maxAbs(float[] a) {
-        double m = 0;
-        for (float v : a) m = Math.max(m, Math.abs(v));
-        return m;
-    }
 
     // ---- pooling and LRN ------------------------------------------------------------------
 
