@@ -72,6 +72,11 @@ final class LocalSparkCluster implements AutoCloseable {
         w.destroyForcibly();
     }
 
+    /** Whether any worker still runs an executor (after its driver died the worker kills them, in its own time). */
+    boolean executorsRunning() {
+        return workers.stream().anyMatch(w -> w.descendants().anyMatch(ProcessHandle::isAlive));
+    }
+
     String log(String name) {
         try {
             Path f = dir.resolve(name + ".log");

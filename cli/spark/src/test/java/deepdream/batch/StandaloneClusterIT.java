@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The batch jar as a user runs it (a driver JVM of its own, the jar shipped to executors), against a
  * real standalone cluster of two worker JVMs on 127.0.0.1 and in local mode: the same pixels on both,
- * a worker killed with kill -9 mid-job, a driver killed with kill -9 and the batch run again.
+ * a worker killed with kill -9 mid-job, a driver killed with kill -9 and the batch run again (on local[2] and on the cluster).
  * After the package phase (failsafe): the executors fetch target/deepdream-batch.jar.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -148,20 +148,38 @@ class StandaloneClusterIT {
 
     @Test
     void aDriverKilledMidJobResumesWithoutRedoingFinishedFiles() throws Exception {
-        Path out = dir.resolve("resumed");
-        Process first = driver(out, "--master", "local[2]", "--seed", "7");
+        driverKilledThenRerun(dir.resolve("resumed"), "local[2]", () -> true);
+    }
+
+    /** The same on the standalone cluster: the executors on the workers outlive the killed driver for a moment. */
+    @Test
+    void aDriverKilledMidJobOnTheClusterResumesWithoutRedoingFinishedFiles() throws Exception {
+        try (LocalSparkCluster cluster = new LocalSparkCluster(Files.createDirectories(dir.resolve("cluster-jvms-resume")), 2)) {
+            phase("cluster up: " + cluster.masterUrl + " with 2 workers");
+            driverKilledThenRerun(dir.resolve("resumed-cluster"), cluster.masterUrl, () -> !cluster.executorsRunning());
+        }
+    }
+
+    /**
+     * kill -9 of the driver once 4 outputs exist; when orphansGone says the old executors have stopped
+     * (an executor can still rename a file it was finishing), the finished files and their times are
+     * noted; the same command again (without --seed: it comes from OUT/_batch.json) dreams only the rest.
+     */
+    void driverKilledThenRerun(Path out, String master, java.util.function.BooleanSupplier orphansGone) throws Exception {
+        Process first = driver(out, "--master", master, "--seed", "7");
         LocalSparkCluster.await(() -> outputs(out).size() >= 4 || !first.isAlive(), Duration.ofSeconds(150), "the first outputs");
         first.destroyForcibly();   // SIGKILL: no shutdown hook runs
-        phase("driver killed with " + outputs(out).size() + " of " + FILES + " outputs written");
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        LocalSparkCluster.await(orphansGone, Duration.ofSeconds(60), "the killed driver's executors to stop");
+        phase("driver on " + master + " killed with " + outputs(out).size() + " of " + FILES + " outputs written");
         Map<Path, FileTime> finished = new HashMap<>();
         for (Path f : outputs(out)) finished.put(f, Files.getLastModifiedTime(f));
         assertTrue(finished.size() < FILES, "killed mid-job (" + finished.size() + " of " + FILES + " done)");
 
-        Process again = driver(out, "--master", "local[2]");   // no --seed: resumed from OUT/_batch.json
+        Process again = driver(out, "--master", master);
         assertTrue(again.waitFor(150, TimeUnit.SECONDS), "the rerun finished in time\n" + log(out));
         assertEquals(0, again.exitValue(), log(out));
-        phase("rerun done");
+        phase("rerun on " + master + " done");
         System.out.println(log(out));
         assertTrue(log(out).contains("batch: resuming with seed 7"), log(out));
         for (Map.Entry<Path, FileTime> f : finished.entrySet())
