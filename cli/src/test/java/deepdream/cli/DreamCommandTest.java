@@ -222,4 +222,21 @@ class DreamCommandTest {
             throw new AssertionError(e);
         }
     }
+
+    /** The photo decodes while the weights load (on two threads): with both bad, the photo's error is the one reported, as before. */
+    @Test
+    void aBadPhotoIsReportedBeforeBadWeights() {
+        Path out = dir.resolve("never.png");
+        Cli.Result both = Cli.run("dream", "--model", tiny.prototxt.toString(), "--weights", dir.resolve("missing.caffemodel").toString(),
+                "--backend", "cpu", dir.resolve("missing.jpg").toString(), "-o", out.toString());
+        assertEquals(1, both.exit(), both.toString());
+        assertTrue(both.err().toLowerCase().contains("image not found"), both.err());
+        assertFalse(both.err().contains("missing.caffemodel"), both.err());
+        Cli.Result weights = Cli.run("dream", "--model", tiny.prototxt.toString(), "--weights", dir.resolve("missing.caffemodel").toString(),
+                "--backend", "cpu", photo.toString(), "-o", out.toString());
+        assertEquals(1, weights.exit(), weights.toString());
+        assertTrue(weights.err().contains("missing.caffemodel"), weights.err());
+        assertFalse(weights.err().contains("\tat "), "no stack trace: " + weights.err());
+        assertFalse(Files.exists(out));
+    }
 }

@@ -70,20 +70,33 @@ final class Winograd {
         }
         // Phase rows: E_r at 2r·stride, O_r at (2r + 1)·stride.
         int e0 = 0, o0 = stride, e1 = 2 * stride, o1 = 3 * stride, e2 = 4 * stride, o2 = 5 * stride, e3 = 6 * stride, o3 = 7 * stride;
-        int i = 0;
-        for (int end = len - L; i <= end; i += L) {
-            // Rows of s = Bᵀ·d: s0 = d0 − d2, s1 = d1 + d2, s2 = d2 − d1, s3 = d1 − d3; one row per
-            // call keeps each method small enough for C2 to inline every vector operation (one big
-            // body was partly left to the boxed fallback: 25 MB of garbage per GC, every 80 ms).
-            int at = o + i;
-            rowColumns(sc, e0 + i, o0 + i, e2 + i, o2 + i, -1f, v, at, cs);
-            rowColumns(sc, e1 + i, o1 + i, e2 + i, o2 + i, 1f, v, at + 4 * cs, cs);
-            rowColumns(sc, e2 + i, o2 + i, e1 + i, o1 + i, -1f, v, at + 8 * cs, cs);
-            rowColumns(sc, e1 + i, o1 + i, e3 + i, o3 + i, -1f, v, at + 12 * cs, cs);
-        }
+        int i = vectorColumns(sc, len, v, o, cs);
         for (; i < len; i++)   // patch columns of tile i: E[i], O[i], E[i+1], O[i+1]
             patch(sc[e0 + i], sc[o0 + i], sc[e0 + i + 1], sc[o0 + i + 1], sc[e1 + i], sc[o1 + i], sc[e1 + i + 1], sc[o1 + i + 1],
                   sc[e2 + i], sc[o2 + i], sc[e2 + i + 1], sc[o2 + i + 1], sc[e3 + i], sc[o3 + i], sc[e3 + i + 1], sc[o3 + i + 1], v, o + i, cs);
+    }
+
+    /**
+     * The vector part of {@link #inputRun}: tiles [0, i) of the run, whole vectors of L tiles; returns i.
+     * Rows of s = Bᵀ·d: s0 = d0 − d2, s1 = d1 + d2, s2 = d2 − d1, s3 = d1 − d3, one row per call.
+     * Only two call sites, the three differences in an inner loop: C2 (JDK 17) inlines a vector
+     * method's many nodes at each site, and with four sites the third and fourth ran out of its
+     * inlining budget (NodeCountInliningCutoff), their vectors were boxed, ~30 MB of garbage per 512²
+     * step. (One big body, earlier, was partly left to the boxed fallback the same way.)
+     */
+    private static int vectorColumns(float[] sc, int len, float[] v, int o, int cs) {
+        int stride = NR + 1, e1 = 2 * stride, e2 = 4 * stride;
+        int i = 0;
+        for (int end = len - L; i <= end; i += L) {
+            int at = o + i;
+            rowColumnsSum(sc, e1 + i, e1 + stride + i, e2 + i, e2 + stride + i, v, at + 4 * cs, cs);
+            for (int r = 0; r < 3; r++) {
+                // rows 0, 2, 3: (E0, O0) − (E2, O2), (E2, O2) − (E1, O1), (E1, O1) − (E3, O3)
+                int ea = (r == 0 ? 0 : r == 1 ? 4 : 2) * stride, eb = (r == 0 ? 4 : r == 1 ? 2 : 6) * stride;
+                rowColumnsDifference(sc, ea + i, ea + stride + i, eb + i, eb + stride + i, v, at + (r == 0 ? 0 : 4 + 4 * r) * cs, cs);
+            }
+        }
+        return i;
     }
 
     /** The per-tile scalar twin of {@link #input}: same layout, one 4×4 patch at a time (tests compare the two). */
@@ -121,23 +134,30 @@ final class Winograd {
     }
 
     /**
-     * One row of s = a + sign·b (a, b: input rows split into even/odd columns at ea/oa and eb/ob),
-     * then its column transform for L tiles: (E, O, E+1, O+1) → (E − E+1, O + E+1, E+1 − O, O − O+1).
-     * sign is ±1, so a + sign·b is exactly a ± b.
+     * One row of s = a − b (a, b: input rows split into even/odd columns at ea/oa and eb/ob), then
+     * its column transform for L tiles: (E, O, E+1, O+1) → (E − E+1, O + E+1, E+1 − O, O − O+1).
+     * {@link #rowColumnsSum} is the same with a + b. Two methods, not one with a ±1 sign chosen by a
+     * branch, and no vector passed to another method: on JDK 17, C2 boxes vectors that merge from two
+     * branches or cross a call it did not inline, and this one allocated about 30 MB per 512² step
+     * (a young collection every step).
      */
-    private static void rowColumns(float[] sc, int ea, int oa, int eb, int ob, float sign, float[] v, int at, int cs) {
-        FloatVector s0, s1, s2, s3;
-        if (sign > 0) {
-            s0 = FloatVector.fromArray(S, sc, ea).add(FloatVector.fromArray(S, sc, eb));
-            s1 = FloatVector.fromArray(S, sc, oa).add(FloatVector.fromArray(S, sc, ob));
-            s2 = FloatVector.fromArray(S, sc, ea + 1).add(FloatVector.fromArray(S, sc, eb + 1));
-            s3 = FloatVector.fromArray(S, sc, oa + 1).add(FloatVector.fromArray(S, sc, ob + 1));
-        } else {
-            s0 = FloatVector.fromArray(S, sc, ea).sub(FloatVector.fromArray(S, sc, eb));
-            s1 = FloatVector.fromArray(S, sc, oa).sub(FloatVector.fromArray(S, sc, ob));
-            s2 = FloatVector.fromArray(S, sc, ea + 1).sub(FloatVector.fromArray(S, sc, eb + 1));
-            s3 = FloatVector.fromArray(S, sc, oa + 1).sub(FloatVector.fromArray(S, sc, ob + 1));
-        }
+    private static void rowColumnsDifference(float[] sc, int ea, int oa, int eb, int ob, float[] v, int at, int cs) {
+        FloatVector s0 = FloatVector.fromArray(S, sc, ea).sub(FloatVector.fromArray(S, sc, eb));
+        FloatVector s1 = FloatVector.fromArray(S, sc, oa).sub(FloatVector.fromArray(S, sc, ob));
+        FloatVector s2 = FloatVector.fromArray(S, sc, ea + 1).sub(FloatVector.fromArray(S, sc, eb + 1));
+        FloatVector s3 = FloatVector.fromArray(S, sc, oa + 1).sub(FloatVector.fromArray(S, sc, ob + 1));
+        s0.sub(s2).intoArray(v, at);
+        s1.add(s2).intoArray(v, at + cs);
+        s2.sub(s1).intoArray(v, at + 2 * cs);
+        s1.sub(s3).intoArray(v, at + 3 * cs);
+    }
+
+    /** {@link #rowColumnsDifference} with s = a + b. */
+    private static void rowColumnsSum(float[] sc, int ea, int oa, int eb, int ob, float[] v, int at, int cs) {
+        FloatVector s0 = FloatVector.fromArray(S, sc, ea).add(FloatVector.fromArray(S, sc, eb));
+        FloatVector s1 = FloatVector.fromArray(S, sc, oa).add(FloatVector.fromArray(S, sc, ob));
+        FloatVector s2 = FloatVector.fromArray(S, sc, ea + 1).add(FloatVector.fromArray(S, sc, eb + 1));
+        FloatVector s3 = FloatVector.fromArray(S, sc, oa + 1).add(FloatVector.fromArray(S, sc, ob + 1));
         s0.sub(s2).intoArray(v, at);
         s1.add(s2).intoArray(v, at + cs);
         s2.sub(s1).intoArray(v, at + 2 * cs);
