@@ -22,8 +22,12 @@ import java.nio.file.Path;
 final class OnnxFiles {
     private OnnxFiles() {}
 
-    /** Larger than any real ImageNet classifier (VGG-19 is 548 MB); a bigger file is taken as not a model. */
-    static final long MAX_MODEL_BYTES = 2L << 30;
+    /**
+     * Larger than any real ImageNet classifier (VGG-19 is 548 MB); a bigger file is taken as not a model.
+     * Just under 2 GiB: the largest byte array the JVM allocates (Files.readAllBytes of anything larger
+     * fails with an OutOfMemoryError instead of this message).
+     */
+    static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
     /** Values per tensor beyond which a declared shape is taken as corrupt (VGG's largest layer has 103 M). */
     static final long MAX_VALUES = 1L << 28;
 

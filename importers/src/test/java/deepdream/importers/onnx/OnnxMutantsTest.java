@@ -356,4 +356,15 @@ class OnnxMutantsTest {
         ModelProto m = OnnxExporter.write(def, f);
         assertEquals(ModelProto.parseFrom(Files.readAllBytes(f)), m);
     }
+
+    /** OnnxFiles:33, the size limit: a sparse file one byte over it (no disk used) is refused with the message, not read. */
+    @Test
+    void aFileOverTheSizeLimitIsRefusedBeforeReading(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("huge.onnx");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(OnnxFiles.MAX_MODEL_BYTES + 1);
+        }
+        ModelFormatException e = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class, () -> OnnxFiles.readModel(huge));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("larger than 2 GiB"), e.getMessage());
+    }
 }
