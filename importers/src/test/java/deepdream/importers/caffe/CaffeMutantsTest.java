@@ -219,4 +219,20 @@ class CaffeMutantsTest {
         assertTrue(c.recognises(Path.of("m/deploy.prototxt")));
         assertTrue(c.recognises(Path.of("/")));
     }
+
+    /** matchesTest:316–318: Caffe's StateMeetsRule for TEST at level 0 with no stages: min_level 1, max_level -1 and a stage each fail it. */
+    @Test
+    void includeRulesFollowCaffesStateMeetsRule() {
+        java.util.function.Function<NetStateRule.Builder, Integer> layersWith = rule -> {
+            NetParameter.Builder b = TinyNets.deploy().toBuilder();
+            b.addLayer(LayerParameter.newBuilder().setName("ruled").setType("Eltwise").addBottom("fc").addTop("x").addInclude(rule));
+            return CaffeImporter.architecture(b.build(), "p").layers().size();
+        };
+        assertEquals(12, layersWith.apply(NetStateRule.newBuilder().setPhase(Phase.TEST).setMinLevel(1)), "min_level 1 > 0: left out");
+        assertEquals(12, layersWith.apply(NetStateRule.newBuilder().setPhase(Phase.TEST).setMaxLevel(-1)), "max_level -1 < 0: left out");
+        assertEquals(12, layersWith.apply(NetStateRule.newBuilder().setPhase(Phase.TEST).addStage("deploy")), "a stage the state lacks: left out");
+        NetParameter.Builder b = TinyNets.deploy().toBuilder();
+        b.addLayer(TinyNets.simple("kept", "ReLU", "fc", "x").toBuilder().addInclude(NetStateRule.newBuilder().setPhase(Phase.TEST).setMinLevel(0).setMaxLevel(0)));
+        assertEquals(13, CaffeImporter.architecture(b.build(), "p").layers().size(), "min_level 0, max_level 0: kept");
+    }
 }

@@ -367,4 +367,23 @@ class OnnxMutantsTest {
         ModelFormatException e = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class, () -> OnnxFiles.readModel(huge));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("larger than 2 GiB"), e.getMessage());
     }
+
+    /** build:131: an op of the standard domain named explicitly ("ai.onnx") is read; the same op type in another domain is refused. */
+    @Test
+    void onlyTheStandardDomainsOpsAreRead() throws Exception {
+        NodeProto explicit = node("Relu", "r", List.of("image"), "y").toBuilder().setDomain("ai.onnx").build();
+        assertEquals(1, read(graph(input("image", 1, 1, 2, 2), explicit), 13).layers().size());
+        NodeProto custom = node("Relu", "r", List.of("image"), "y").toBuilder().setDomain("com.example").build();
+        assertMessage(write(graph(input("image", 1, 1, 2, 2), custom), 13), "node 'r'", "is an op deepdream does not support (domain 'com.example')");
+    }
+
+    /** unsqueeze:527: a negative axis counts from the end of the result's rank ([3] at axes [-1, -2] is [3, 1, 1]). */
+    @Test
+    void unsqueezeWithNegativeAxes() throws Exception {
+        GraphProto.Builder g = graph(input("image", 1, 3, 2, 2), constant("k", int64s("", new long[] {2, 3, 4})),
+                constant("axes", int64s("", new long[] {-1, -2})), node("Unsqueeze", "u", List.of("k", "axes"), "k3"),
+                node("Mul", "mul", List.of("image", "k3"), "y"));
+        float[] x = rand(12), got = run(read(g, 13), x, "y");
+        for (int c = 0; c < 3; c++) for (int i = 0; i < 4; i++) assertEquals((c + 2) * x[c * 4 + i], got[c * 4 + i], 0f, "channel " + c);
+    }
 }
