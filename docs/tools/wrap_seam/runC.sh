@@ -1,5 +1,5 @@
 export DEEPDREAM_WEIGHTS=/work/shared/weights/bvlc_googlenet/bvlc_googlenet.caffemodel
-# usage: runC.sh JAR TAG W [extra dream args]
+# usage: DD=path/to/deepdream runC.sh - TAG W [extra dream args]  (first argument unused; run in the folder of the panoramas)
 jar=$1; tag=$2; W=$3; shift 3
 for off in 0 60 120 180 240 300 360 420; do
   p=C-p$W-o$off

@@ -1,5 +1,5 @@
 export DEEPDREAM_WEIGHTS=/work/shared/weights/bvlc_googlenet/bvlc_googlenet.caffemodel
-# usage: runD.sh JAR TAG W [extra dream args]; 3 seeds x 4 offsets, default jitter
+# usage: DD=path/to/deepdream SEEDS="1 2 3" runD.sh - TAG W [extra dream args]: 4 offsets per seed, default jitter
 jar=$1; tag=$2; W=$3; shift 3
 for seed in ${SEEDS:-1 2 3}; do for off in 0 120 240 360; do
   p=C-p$W-o$off; o=$tag-$W-o$off-s$seed
