@@ -67,6 +67,10 @@ public final class VideoCommand implements Runnable {
             "Each step adds new, uncorrelated dream, which is what shows as flicker (docs/video.md)."})
     double laterStep = VideoDreamer.Settings.DEFAULT_LATER_STEP;
 
+    @Option(names = "--hold-strength", description = {"Carried frames whose dream ends below 0.9x the first frame's strength are scaled up to it,",
+            "so a --blend below 1 forgets the start geometrically without fading (docs/video.md)."})
+    boolean holdStrength;
+
     @Option(names = "--independent", description = "Dream every frame on its own (flickers; the baseline coherence is measured against).")
     boolean independent;
 
@@ -132,7 +136,7 @@ public final class VideoCommand implements Runnable {
                         + "('deepdream channels FRAME.png --layer L' ranks the channels of a frame)");
             VideoDreamer.Settings settings = independent ? VideoDreamer.Settings.independent(params)
                     : new VideoDreamer.Settings(params, params.withIterations(laterIterations)
-                    .withOctaves(Math.min(laterOctaves, params.octaves())).withStep(laterStep), blend, false);
+                    .withOctaves(Math.min(laterOctaves, params.octaves())).withStep(laterStep), blend, false, holdStrength);
             String settingsLine = settingsLine(settings);
             try (Backend b = backend.create(); Net net = Net.build(def, b)) {
                 if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", reading " + input + " (" + source.width() + "x" + source.height()
@@ -377,6 +381,7 @@ public final class VideoCommand implements Runnable {
     private static void appendCarryOptions(StringBuilder c, VideoDreamer.Settings s) {
         c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations())
                 .append(" --later-octaves ").append(s.later().octaves()).append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
+        if (s.holdStrength()) c.append(" --hold-strength");
     }
 
     private Map<String, String> metadata(VideoDreamer.Settings s, int n, int last, String settingsLine, boolean fullDream) {
