@@ -90,6 +90,30 @@ class VideoCommandTest {
         assertTrue(other.err().contains("other settings"), other.err());
     }
 
+    /** Column "strength" of a --stats CSV, frames 1..n. */
+    static double[] strengths(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+    }
+
+    /** --hold-strength: with a small --blend the carried frames fade; with the hold they stay at 0.9x frame 1's strength; resuming without it is refused. */
+    @Test
+    void holdStrengthKeepsAFadingBlendAtTheFloor() throws Exception {
+        Path clip = Clips.folder(dir.resolve("clip"), 6, W, H);
+        Cli.Result faded = video(clip.toString(), "-o", dir.resolve("faded").toString(), "--blend", "0.3", "--stats", dir.resolve("faded.csv").toString());
+        assertEquals(0, faded.exit(), faded.toString());
+        Cli.Result held = video(clip.toString(), "-o", dir.resolve("held").toString(), "--blend", "0.3", "--hold-strength", "--stats", dir.resolve("held.csv").toString());
+        assertEquals(0, held.exit(), held.toString());
+        double[] f = strengths(dir.resolve("faded.csv")), h = strengths(dir.resolve("held.csv"));
+        assertEquals(f[0], h[0], 0, "frame 1 is the same full dream");
+        double floor = 0.9 * h[0];
+        assertTrue(f[5] < 0.8 * floor, "without the hold the dream fades: frame 6 " + f[5] + ", floor " + floor);
+        for (int n = 1; n < 6; n++)   // rounding to whole levels and clipping to 0..255 move it a little
+            assertEquals(floor, h[n], 0.05 * floor, "frame " + (n + 1) + " is held at the floor");
+        Cli.Result other = video(clip.toString(), "-o", dir.resolve("held").toString(), "--blend", "0.3");
+        assertEquals(1, other.exit(), other.toString());
+        assertTrue(other.err().contains("other settings"), other.err());
+    }
+
     /** A run killed with SIGKILL mid-clip, then the same command again, ends with the frames of an uninterrupted run. */
     @Test
     void killedRunResumesToTheSameFrames() throws Exception {
