@@ -31,7 +31,8 @@ public final class VideoDreamer {
      * first: the dream of frame 1 (and of every frame when independent); later: the dream of the
      * following frames on top of the carried dream; blend: the share of the previous dream carried;
      * holdStrength: a carried frame's dream is scaled up to {@link #HOLD_FLOOR} of the first frame's strength
-     * when it ends below it (after its light dream), so a blend below 1 forgets its start without fading.
+     * when it ends below it (after its light dream), so a blend below 1 does not fade. Measured (docs/video.md): the
+     * light dream mostly reinforces the carried pattern, so held at this strength it keeps its start as blend 1 does.
      */
     public record Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength) {
         public Settings {
