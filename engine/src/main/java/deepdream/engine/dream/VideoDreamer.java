@@ -33,17 +33,26 @@ public final class VideoDreamer {
      * holdStrength: a carried frame's dream is scaled up to {@link #HOLD_FLOOR} of the first frame's strength
      * when it ends below it (after its light dream), so a blend below 1 does not fade. Measured (docs/video.md): the
      * light dream mostly reinforces the carried pattern, so held at this strength it keeps its start as blend 1 does.
+     * anchor: each carried start also gets anchor × (D − input), D the light dream of the bare input with the run's seed: a pull that does
+     * not depend on the frames before, so two runs with different starts converge (0: none; docs/video.md).
      */
-    public record Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength) {
+    public record Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength, double anchor) {
         public Settings {
             if (!(blend >= 0 && blend <= 1)) throw new IllegalArgumentException("blend must be between 0 and 1, got " + blend);
+            if (!(anchor >= 0 && Double.isFinite(anchor))) throw new IllegalArgumentException("anchor must be 0 or more, got " + anchor);
         }
 
         public Settings(DreamParams first, DreamParams later, double blend, boolean independent) {
-            this(first, later, blend, independent, false);
+            this(first, later, blend, independent, false, 0);
         }
 
-        public Settings withHoldStrength(boolean hold) { return new Settings(first, later, blend, independent, hold); }
+        public Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength) {
+            this(first, later, blend, independent, holdStrength, 0);
+        }
+
+        public Settings withHoldStrength(boolean hold) { return new Settings(first, later, blend, independent, hold, anchor); }
+
+        public Settings withAnchor(double a) { return new Settings(first, later, blend, independent, holdStrength, a); }
 
         /**
          * Defaults chosen by measurement (docs/video.md): carry all of the dream, later frames dream 1 iteration of
@@ -131,6 +140,11 @@ public final class VideoDreamer {
         float[] visible = Occlusion.visible(back, flow(previous.input(), input, wrapX), wrapX);
         if (mean(visible) < CUT_VISIBLE) return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), back, visible);
         PlanarImage start = carried(input, previous, back, visible, s.blend(), CARRY_CAP * previous.firstStrength(), wrapX);
+        if (s.anchor() > 0) {   // a pull that does not depend on the history: the light dream of the bare input, with the run's seed
+            PlanarImage a = dreamer.dream(input, s.later().withSeed(s.first().seed()), DreamListener.NONE);
+            float[] st = start.data(), ad = a.data(), in = input.data();
+            for (int i = 0; i < st.length; i++) st[i] += (float) (s.anchor() * (ad[i] - in[i]));
+        }
         PlanarImage dreamed = dreamer.dream(start, s.later().withSeed(seed), listener);
         if (s.holdStrength()) dreamed = held(input, dreamed, HOLD_FLOOR * previous.firstStrength());
         return new Result(rounded(dreamed), back, visible);
