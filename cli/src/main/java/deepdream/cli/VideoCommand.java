@@ -67,6 +67,15 @@ public final class VideoCommand implements Runnable {
             "Each step adds new, uncorrelated dream, which is what shows as flicker (docs/video.md)."})
     double laterStep = VideoDreamer.Settings.DEFAULT_LATER_STEP;
 
+    @Option(names = "--hold-strength", description = {"Carried frames whose dream ends below 0.9x the first frame's strength are scaled up to it,",
+            "so a --blend below 1 does not fade; measured: the dream then remembers its start as with --blend 1",
+            "(segment seams about 30.5 dB, docs/video.md)."})
+    boolean holdStrength;
+
+    @Option(names = "--anchor", paramLabel = "A", description = {"Add A x the light dream of the bare input frame (run seed) to each carried start: a pull",
+            "that does not depend on the frames before, so video segments forget how they started (default: 0; docs/video.md)."})
+    double anchor;
+
     @Option(names = "--independent", description = "Dream every frame on its own (flickers; the baseline coherence is measured against).")
     boolean independent;
 
@@ -93,7 +102,7 @@ public final class VideoCommand implements Runnable {
     Integer segments;
 
     @Option(names = "--burn-in", paramLabel = "W", description = {"With --segments: start each segment W frames early and drop those, so its first",
-            "frames match one sequential run (default: ${DEFAULT-VALUE}; needs --blend below 1 to converge, see docs/cluster.md)."})
+            "frames match one sequential run (default: ${DEFAULT-VALUE}; without --blend: --blend 0.9 --hold-strength --anchor 1, see docs/cluster.md)."})
     int burnIn = 8;
 
     @Option(names = "--master", paramLabel = "URL", description = "With --segments: the Spark master (default: local[*], tasks retried 3 times).")
@@ -132,7 +141,7 @@ public final class VideoCommand implements Runnable {
                         + "('deepdream channels FRAME.png --layer L' ranks the channels of a frame)");
             VideoDreamer.Settings settings = independent ? VideoDreamer.Settings.independent(params)
                     : new VideoDreamer.Settings(params, params.withIterations(laterIterations)
-                    .withOctaves(Math.min(laterOctaves, params.octaves())).withStep(laterStep), blend, false);
+                    .withOctaves(Math.min(laterOctaves, params.octaves())).withStep(laterStep), blend, false, holdStrength, anchor);
             String settingsLine = settingsLine(settings);
             try (Backend b = backend.create(); Net net = Net.build(def, b)) {
                 if (verbose.verbose) err.println("deepdream: backend " + b.describe() + ", reading " + input + " (" + source.width() + "x" + source.height()
@@ -193,6 +202,7 @@ public final class VideoCommand implements Runnable {
         if (laterIterations < 1) throw new UserException("--later-iterations must be at least 1, got " + laterIterations);
         if (laterOctaves < 1) throw new UserException("--later-octaves must be at least 1, got " + laterOctaves);
         if (!(laterStep > 0 && Double.isFinite(laterStep))) throw new UserException("--later-step must be positive, got " + laterStep);
+        if (!(anchor >= 0 && Double.isFinite(anchor))) throw new UserException("--anchor must be 0 or more, got " + anchor);
         if (fps != null && !fps.matches("[1-9]\\d*(/[1-9]\\d*)?")) throw new UserException("--fps " + fps + ": expected a rate such as 25 or 30000/1001");
     }
 
@@ -214,17 +224,36 @@ public final class VideoCommand implements Runnable {
             last = to == null ? total : total > 0 ? Math.min(to, total) : to;
         }
         if (from > last) throw new UserException("--from " + from + " is past the end of " + input + " (" + last + " frames)");
-        if (!independent && blend >= 1 && burnIn > 0)
-            err.println("deepdream: warning: with --blend 1 a frame carries the whole history, so a burn-in cannot make the seams match a "
-                    + "sequential run (measured about 30 dB); --blend 0.8 with --burn-in 8 measured 36 dB (docs/cluster.md)");
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals("video")) args.remove(0);
+        if (!independent && !givesCarryOptions(args)) {
+            args.addAll(SEGMENT_CARRY);
+            err.println("deepdream: --segments: carried frames use " + String.join(" ", SEGMENT_CARRY)
+                    + " (seams match a sequential run at --burn-in 8; give --blend to choose, docs/cluster.md)");
+        } else if (!independent && blend >= 1 && anchor <= 0 && burnIn > 0)
+            err.println("deepdream: warning: with --blend 1 and no --anchor a frame carries the whole history, so a burn-in cannot make the seams "
+                    + "match a sequential run (measured about 30 dB); " + String.join(" ", SEGMENT_CARRY) + " with --burn-in 8 measured 35.3 dB (docs/cluster.md)");
         prepareOutput(framesDir);
         long seed = seed(framesDir);   // a rerun without --seed continues the stored frames' dream, as the plain command does
         if (dream.seed == null) err.println("deepdream: seed " + seed + " (pass --seed " + seed + " to repeat this video)");
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (!args.isEmpty() && args.get(0).equals("video")) args.remove(0);
         args = withoutOptions(args, Set.of("-o", "--output", "--from", "--to", "--seed", "--segments", "--burn-in", "--master"), Set.of("--restart"));
         runner.run(new SegmentedVideo.Request(args, input, framesDir, from, last, seed, segments, burnIn, master, restart), spec.commandLine().getOut(), err);
         if (writer != null) writeVideo(writer, framesDir, last, frameRate, dream.wrap != null && dream.wrap.equalsIgnoreCase("x"), err);   // the runner returns once every segment's frames are in framesDir
+    }
+
+    /**
+     * What --segments carries when the command gives none of --blend, --hold-strength, --anchor: chosen by measurement
+     * (docs/cluster.md): flicker 0.316 and strength 0.868 of independent dreams, seams 35.3 dB at --burn-in 8.
+     */
+    static final List<String> SEGMENT_CARRY = List.of("--blend", "0.9", "--hold-strength", "--anchor", "1");
+
+    /** Whether args (as typed) choose how frames carry the dream: --blend, --hold-strength or --anchor, in any form. */
+    static boolean givesCarryOptions(List<String> args) {
+        for (String a : args) {
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (name.equals("--blend") || name.equals("--hold-strength") || name.equals("--anchor")) return true;
+        }
+        return false;
     }
 
     /** args less the named options (with their value, as "--x V" or "--x=V") and flags. */
@@ -377,6 +406,8 @@ public final class VideoCommand implements Runnable {
     private static void appendCarryOptions(StringBuilder c, VideoDreamer.Settings s) {
         c.append(" --blend ").append(DreamOptions.fmt(s.blend())).append(" --later-iterations ").append(s.later().iterations())
                 .append(" --later-octaves ").append(s.later().octaves()).append(" --later-step ").append(DreamOptions.fmt(s.later().step()));
+        if (s.holdStrength()) c.append(" --hold-strength");
+        if (s.anchor() > 0) c.append(" --anchor ").append(DreamOptions.fmt(s.anchor()));
     }
 
     private Map<String, String> metadata(VideoDreamer.Settings s, int n, int last, String settingsLine, boolean fullDream) {

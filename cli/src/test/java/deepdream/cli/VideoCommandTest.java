@@ -90,6 +90,79 @@ class VideoCommandTest {
         assertTrue(other.err().contains("other settings"), other.err());
     }
 
+    /** Column "strength" of a --stats CSV, frames 1..n. */
+    static double[] strengths(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1])).toArray();
+    }
+
+    /** --hold-strength: with a small --blend the carried frames fade; with the hold they stay at 0.9x frame 1's strength; resuming without it is refused. */
+    @Test
+    void holdStrengthKeepsAFadingBlendAtTheFloor() throws Exception {
+        Path clip = Clips.folder(dir.resolve("clip"), 6, W, H);
+        Cli.Result faded = video(clip.toString(), "-o", dir.resolve("faded").toString(), "--blend", "0.3", "--stats", dir.resolve("faded.csv").toString());
+        assertEquals(0, faded.exit(), faded.toString());
+        Cli.Result held = video(clip.toString(), "-o", dir.resolve("held").toString(), "--blend", "0.3", "--hold-strength", "--stats", dir.resolve("held.csv").toString());
+        assertEquals(0, held.exit(), held.toString());
+        double[] f = strengths(dir.resolve("faded.csv")), h = strengths(dir.resolve("held.csv"));
+        assertEquals(f[0], h[0], 0, "frame 1 is the same full dream");
+        double floor = 0.9 * h[0];
+        assertTrue(f[5] < 0.8 * floor, "without the hold the dream fades: frame 6 " + f[5] + ", floor " + floor);
+        for (int n = 1; n < 6; n++)   // rounding to whole levels and clipping to 0..255 move it a little
+            assertEquals(floor, h[n], 0.05 * floor, "frame " + (n + 1) + " is held at the floor");
+        Cli.Result other = video(clip.toString(), "-o", dir.resolve("held").toString(), "--blend", "0.3");
+        assertEquals(1, other.exit(), other.toString());
+        assertTrue(other.err().contains("other settings"), other.err());
+    }
+
+    static double meanAbsDiff(Path a, Path b) throws Exception {
+        float[] x = ImageFiles.read(a, Long.MAX_VALUE).data(), y = ImageFiles.read(b, Long.MAX_VALUE).data();
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += Math.abs(x[i] - y[i]);
+        return s / x.length;
+    }
+
+    /**
+     * --anchor: a run started late (--from 3, as a segment starts) comes closer (measured 1.23 against 2.15 levels) to the run from frame 1 with the anchor than
+     * without; frame 1 is the same full dream; resuming with another anchor is refused; a negative one is bad input.
+     */
+    @Test
+    void anchorMakesALateStartConverge() throws Exception {
+        Path clip = Clips.folder(dir.resolve("clip"), 8, W, H);
+        double[] gap = new double[2];
+        for (int k = 0; k < 2; k++) {
+            String[] carry = k == 0 ? new String[0] : new String[]{"--anchor", "4"};
+            Path full = dir.resolve("full" + k), late = dir.resolve("late" + k);
+            List<String> a = new ArrayList<>(List.of(clip.toString(), "-o", full.toString()));
+            a.addAll(List.of(carry));
+            Cli.Result r = video(a.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            a.set(2, late.toString());
+            a.addAll(List.of("--from", "3"));
+            r = video(a.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            gap[k] = meanAbsDiff(VideoFiles.frameFile(full, 8), VideoFiles.frameFile(late, 8));
+        }
+        assertArrayEquals(ImageFiles.read(VideoFiles.frameFile(dir.resolve("full0"), 1), Long.MAX_VALUE).data(),
+                ImageFiles.read(VideoFiles.frameFile(dir.resolve("full1"), 1), Long.MAX_VALUE).data(), "frame 1 is the full dream either way");
+        assertTrue(gap[1] < 0.7 * gap[0], "frame 8 of a run from frame 3 against one from frame 1: with --anchor 4 " + gap[1] + ", without " + gap[0]);
+        Cli.Result other = video(clip.toString(), "-o", dir.resolve("full1").toString(), "--anchor", "0.5");
+        assertEquals(1, other.exit(), other.toString());
+        assertTrue(other.err().contains("other settings"), other.err());
+        Cli.Result bad = video(clip.toString(), "-o", dir.resolve("bad").toString(), "--anchor", "-1");
+        assertEquals(1, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("--anchor must be 0 or more, got -1"), bad.err());
+    }
+
+    /** --segments without --blend, --hold-strength or --anchor carries with the measured setting; any of them typed keeps the user's. */
+    @Test
+    void segmentsCarryDefaultOnlyWhenNoCarryOptionIsGiven() {
+        assertEquals(List.of("--blend", "0.9", "--hold-strength", "--anchor", "1"), VideoCommand.SEGMENT_CARRY);
+        assertFalse(VideoCommand.givesCarryOptions(List.of("in.avi", "--octaves", "3", "--later-step", "1")));
+        for (List<String> given : List.of(List.of("in.avi", "--blend", "1"), List.of("--blend=0.8", "in.avi"), List.of("in.avi", "--hold-strength"),
+                List.of("in.avi", "--anchor", "0")))
+            assertTrue(VideoCommand.givesCarryOptions(given), given.toString());
+    }
+
     /** A run killed with SIGKILL mid-clip, then the same command again, ends with the frames of an uninterrupted run. */
     @Test
     void killedRunResumesToTheSameFrames() throws Exception {

@@ -29,12 +29,30 @@ import java.util.function.Consumer;
 public final class VideoDreamer {
     /**
      * first: the dream of frame 1 (and of every frame when independent); later: the dream of the
-     * following frames on top of the carried dream; blend: the share of the previous dream carried.
+     * following frames on top of the carried dream; blend: the share of the previous dream carried;
+     * holdStrength: a carried frame's dream is scaled up to {@link #HOLD_FLOOR} of the first frame's strength
+     * when it ends below it (after its light dream), so a blend below 1 does not fade. Measured (docs/video.md): the
+     * light dream mostly reinforces the carried pattern, so held at this strength it keeps its start as blend 1 does.
+     * anchor: each carried start also gets anchor × (D − input), D the light dream of the bare input with the run's seed: a pull that does
+     * not depend on the frames before, so two runs with different starts converge (0: none; docs/video.md).
      */
-    public record Settings(DreamParams first, DreamParams later, double blend, boolean independent) {
+    public record Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength, double anchor) {
         public Settings {
             if (!(blend >= 0 && blend <= 1)) throw new IllegalArgumentException("blend must be between 0 and 1, got " + blend);
+            if (!(anchor >= 0 && Double.isFinite(anchor))) throw new IllegalArgumentException("anchor must be 0 or more, got " + anchor);
         }
+
+        public Settings(DreamParams first, DreamParams later, double blend, boolean independent) {
+            this(first, later, blend, independent, false, 0);
+        }
+
+        public Settings(DreamParams first, DreamParams later, double blend, boolean independent, boolean holdStrength) {
+            this(first, later, blend, independent, holdStrength, 0);
+        }
+
+        public Settings withHoldStrength(boolean hold) { return new Settings(first, later, blend, independent, hold, anchor); }
+
+        public Settings withAnchor(double a) { return new Settings(first, later, blend, independent, holdStrength, a); }
 
         /**
          * Defaults chosen by measurement (docs/video.md): carry all of the dream, later frames dream 1 iteration of
@@ -64,6 +82,12 @@ public final class VideoDreamer {
      * frame (measured: 2.0 to 7.0 over 20 frames with blend 1, see docs/video.md).
      */
     public static final double CARRY_CAP = 0.9;
+
+    /**
+     * With {@link Settings#holdStrength}: a carried frame whose dream strength mean|O − I| ends below this share
+     * of the first frame's is scaled up to it (the floor to {@link #CARRY_CAP}'s ceiling).
+     */
+    public static final double HOLD_FLOOR = CARRY_CAP;
 
     /**
      * When less than this share of the new frame was visible in the one before, it is a new shot
@@ -116,7 +140,14 @@ public final class VideoDreamer {
         float[] visible = Occlusion.visible(back, flow(previous.input(), input, wrapX), wrapX);
         if (mean(visible) < CUT_VISIBLE) return new Result(rounded(dreamer.dream(input, s.first().withSeed(seed), listener)), back, visible);
         PlanarImage start = carried(input, previous, back, visible, s.blend(), CARRY_CAP * previous.firstStrength(), wrapX);
-        return new Result(rounded(dreamer.dream(start, s.later().withSeed(seed), listener)), back, visible);
+        if (s.anchor() > 0) {   // a pull that does not depend on the history: the light dream of the bare input, with the run's seed
+            PlanarImage a = dreamer.dream(input, s.later().withSeed(s.first().seed()), DreamListener.NONE);
+            float[] st = start.data(), ad = a.data(), in = input.data();
+            for (int i = 0; i < st.length; i++) st[i] += (float) (s.anchor() * (ad[i] - in[i]));
+        }
+        PlanarImage dreamed = dreamer.dream(start, s.later().withSeed(seed), listener);
+        if (s.holdStrength()) dreamed = held(input, dreamed, HOLD_FLOOR * previous.firstStrength());
+        return new Result(rounded(dreamed), back, visible);
     }
 
     /** Whether frame (with this visibility mask from the frame before) is dreamed as a new shot. */
@@ -155,6 +186,21 @@ public final class VideoDreamer {
         float[] st = start.data();
         for (int i = 0; i < st.length; i++) st[i] += (float) k * visible[i % plane] * wr[i];
         return start;
+    }
+
+    /**
+     * input + c · (dreamed − input), c = floor / strength when the strength mean|dreamed − input| is below floor (else
+     * dreamed itself). Scaling after the light dream, not the carried start: scaling the start would undo the blend
+     * (b · floor / (b · m) does not depend on b), so the run would be blend 1's.
+     */
+    static PlanarImage held(PlanarImage input, PlanarImage dreamed, double floor) {
+        double s = strength(input, dreamed);
+        if (!(s > 0 && s < floor)) return dreamed;
+        double c = floor / s;
+        PlanarImage out = dreamed.copy();
+        float[] o = out.data(), in = input.data();
+        for (int i = 0; i < o.length; i++) o[i] = (float) (in[i] + c * (o[i] - in[i]));
+        return out;
     }
 
     /** Whole levels 0..255, rounded as the PNG writer rounds. */
