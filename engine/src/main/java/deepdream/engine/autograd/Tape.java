@@ -33,6 +33,9 @@ public final class Tape implements AutoCloseable {
     public interface OpListener {
         void forwardDone(Op op, Var output, long nanos);
         void backwardDone(Op op, Var output, long nanos);
+
+        /** Before op's backward: output.grad() is complete here (an in-place backward overwrites it). */
+        default void backwardStarting(Op op, Var output) {}
     }
 
     private Tape(Backend backend, boolean recording) {
@@ -141,6 +144,7 @@ public final class Tape implements AutoCloseable {
                 inValues[k] = in.value;
                 if (in.requiresGrad) inGrads[k] = inPlace ? v.grad : backend.allocate(in.value.shape());
             }
+            if (listener != null) listener.backwardStarting(v.op, v);
             long t0 = listener == null ? 0 : System.nanoTime();
             v.op.backward(backend, inValues, v.value, v.grad, inGrads);
             if (listener != null) listener.backwardDone(v.op, v, System.nanoTime() - t0);

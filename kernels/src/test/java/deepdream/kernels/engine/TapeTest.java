@@ -141,6 +141,22 @@ class TapeTest {
         assertEquals(List.of("F ReLU", "F Dropout", "B Dropout", "B ReLU"), events);
     }
 
+    /** backwardStarting sees an output's whole gradient, before an in-place backward (ReLU's) masks it. */
+    @Test
+    void listenerSeesTheGradientArrivingBeforeAnInPlaceBackward() {
+        List<String> seen = new ArrayList<>();
+        try (Tape tape = Tape.recording(b)) {
+            Var r = tape.apply(new Relu(), tape.leaf(b.upload(new float[] {-1, 2}, 1, 2), true));
+            tape.setListener(new Tape.OpListener() {
+                @Override public void forwardDone(Op op, Var output, long nanos) {}
+                @Override public void backwardDone(Op op, Var output, long nanos) {}
+                @Override public void backwardStarting(Op op, Var output) { seen.add(op.type() + " " + java.util.Arrays.toString(output.grad().toHost())); }
+            });
+            tape.backward(r, b.upload(new float[] {5, 7}, 1, 2));
+        }
+        assertEquals(List.of("ReLU [5.0, 7.0]"), seen);
+    }
+
     @Test
     void leafFromAnotherBackendIsRefused() {
         Tensor foreign = new ReferenceBackend().allocate(1, 2);
