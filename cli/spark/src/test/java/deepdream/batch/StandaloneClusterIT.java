@@ -138,7 +138,14 @@ class StandaloneClusterIT {
                     "the driver saw the executor go\n" + log(out));
             assertSamePixelsAsLocal(out);
             JsonNode report = new ObjectMapper().readTree(out.resolve("_batch.json").toFile());
-            assertEquals(2, report.get("nets_per_executor").size(), "both executors dreamed: " + report.get("nets_per_executor"));
+            // Worker 0's executor wrote a file before the kill (its log says so), but when the kill lands
+            // between the task's end and its result reaching the driver, the rerun on the other executor
+            // finds the file done and reports it "skipped": then only one executor is in the report.
+            int skipped = report.get("counts").get("skipped").asInt();
+            int worker0Finished = cluster.tasksFinishedOnWorker(0);   // its log outlives it; +1: a task killed between its rename and its log line
+            assertTrue(skipped <= worker0Finished + 1, "only files worker 0 finished are found done: " + skipped + " skipped, worker 0 finished " + worker0Finished);
+            assertEquals(skipped > 0 ? 1 : 2, report.get("nets_per_executor").size(),
+                    "both executors dreamed (unless worker 0's result was lost in flight): " + report.get("nets_per_executor") + ", skipped " + skipped);
             report.get("nets_per_executor").forEach(n -> assertEquals(1, n.asInt(), "one net per one-core executor, not per image"));
         }
         try (Stream<Path> left = Files.walk(out)) {
