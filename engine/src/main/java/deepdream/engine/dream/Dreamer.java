@@ -114,13 +114,17 @@ public final class Dreamer {
                 add(x, up);
             }
             Tensor xt = b.upload(x.data(), x.nchw());
-            try (StepBuffers buffers = new StepBuffers(b, x.nchw())) {
+            int channels = x.channels();
+            int[] shape = x.nchw();
+            x = null;        // the octave's image lives in xt now, and the detail was used: on a big photo
+            detail = null;   // each of these is hundreds of MB that the tiles' activations need
+            try (StepBuffers buffers = new StepBuffers(b, shape)) {
                 for (int i = 0; i < p.iterations(); i++) {
                     int ox = random.nextInt(-p.jitter(), p.jitter() + 1), oy = random.nextInt(-p.jitter(), p.jitter() + 1);
                     double value = step(xt, gradient, ox, oy, rule, tile, p.tileMargin(), buffers);
                     listener.stepDone(o + 1, bases.size(), i + 1, p.iterations(), value);
                 }
-                x = new PlanarImage(x.channels(), h, w, xt.toHost());
+                x = new PlanarImage(channels, h, w, xt.toHost());
             } finally {
                 xt.release();
             }

@@ -20,11 +20,12 @@ import java.util.Map;
  * input, the heart of DeepDream. Either in one pass over the whole image, or tile by tile so that
  * memory stays bounded on big images.
  *
- * <p>Tiling: the image is cut into a grid of tiles; each tile is run through the net with a margin
- * of surrounding pixels, and only the gradient of its centre is kept. Positionwise objectives (sums
+ * <p>Tiling: the image is cut into a grid of overlapping windows of one shape; each is run through
+ * the net, and only the gradient of its core (at least a margin away from the window's inner edges)
+ * is kept. Positionwise objectives (sums
  * over positions, like 0.5·Σa²) are then recovered exactly except for the receptive-field
  * contributions that cross the margin; the margin makes those small (measured in TilingRealWeightsTest).
- * Tile corners sit on multiples of {@link #ALIGN} pixels, GoogLeNet's largest stride, so a tile's
+ * Windows start on multiples of {@link #ALIGN} pixels, GoogLeNet's largest stride, so a tile's
  * activations fall on the same grid as the whole image's.
  */
 public final class InputGradient {
@@ -52,9 +53,10 @@ public final class InputGradient {
     public double compute(Tensor x, Tensor grad) { return compute(x, grad, null, null); }
 
     /**
-     * Like {@link #compute(Tensor, Tensor)}, computed tile by tile: tiles of tile×tile pixels, each
-     * run with margin extra pixels on every side (both rounded up to multiples of {@link #ALIGN}).
-     * Returns the sum of the tiles' objective values (an estimate of the whole's).
+     * Like {@link #compute(Tensor, Tensor)}, computed tile by tile: cores of at most tile×tile pixels,
+     * each run with at least margin pixels of context on every inner side (both rounded up to
+     * multiples of {@link #ALIGN}), in windows that all have one shape ({@link TileAxis}).
+     * Returns the sum of the windows' objective values (an estimate of the whole's).
      */
     public double computeTiled(Tensor x, Tensor grad, int tile, int margin) {
         if (tile < 1 || margin < 0) throw new IllegalArgumentException("tile must be positive and margin non-negative: " + tile + ", " + margin);
@@ -67,27 +69,29 @@ public final class InputGradient {
         margin = roundUp(margin);
         Backend b = net.backend();
         int h = x.h(), w = x.w(), c = x.c();
-        if (tile >= h && tile >= w) return compute(x, grad);
+        TileAxis rows = TileAxis.of(h, tile, margin, ALIGN), cols = TileAxis.of(w, tile, margin, ALIGN);
+        if (rows.count() == 1 && cols.count() == 1) return compute(x, grad);
         PlanarImage whole = new PlanarImage(c, h, w, b.download(x));
         PlanarImage wholeGrad = new PlanarImage(c, h, w);
         Map<String, int[]> wholeShapes = net.blobShapes(x.shape(), blobs);
+        int[] tileShape = {1, c, rows.window(), cols.window()};
+        Map<String, int[]> tileShapes = net.blobShapes(tileShape, blobs);
         double value = 0;
-        for (int ty = 0; ty < h; ty += tile)
-            for (int tx = 0; tx < w; tx += tile) {
-                int th = Math.min(tile, h - ty), tw = Math.min(tile, w - tx);
-                int y0 = Math.max(0, ty - margin), x0 = Math.max(0, tx - margin);
-                int y1 = Math.min(h, ty + th + margin), x1 = Math.min(w, tx + tw + margin);
-                PlanarImage crop = whole.crop(y0, x0, y1 - y0, x1 - x0);
-                Tensor cx = b.upload(crop.data(), crop.nchw());
-                Tensor cg = b.allocate(crop.nchw());
+        for (int i = 0; i < rows.count(); i++)
+            for (int j = 0; j < cols.count(); j++) {
+                int y0 = rows.starts()[i], x0 = cols.starts()[j];
+                int coreY = rows.cores()[i], coreX = cols.cores()[j];
+                PlanarImage crop = whole.crop(y0, x0, rows.window(), cols.window());
+                Tensor tileX = b.upload(crop.data(), tileShape);
+                Tensor tileG = b.allocate(tileShape);
                 try {
-                    Map<String, int[]> tileShapes = net.blobShapes(crop.nchw(), blobs);
-                    value += compute(cx, cg, tileShapes, wholeShapes);
-                    PlanarImage tileGrad = new PlanarImage(c, crop.height(), crop.width(), b.download(cg));
-                    PlanarImage.copyRegion(tileGrad, ty - y0, tx - x0, wholeGrad, ty, tx, th, tw);
+                    value += compute(tileX, tileG, tileShapes, wholeShapes);
+                    PlanarImage tileGrad = new PlanarImage(c, rows.window(), cols.window(), b.download(tileG));
+                    PlanarImage.copyRegion(tileGrad, coreY - y0, coreX - x0, wholeGrad, coreY, coreX,
+                            rows.cores()[i + 1] - coreY, cols.cores()[j + 1] - coreX);
                 } finally {
-                    cx.release();
-                    cg.release();
+                    tileX.release();
+                    tileG.release();
                 }
             }
         Tensor up = b.upload(wholeGrad.data(), x.shape());
