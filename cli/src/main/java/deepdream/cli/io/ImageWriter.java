@@ -183,7 +183,7 @@ public final class ImageWriter {
             if (!readers.hasNext()) return text;
             javax.imageio.ImageReader reader = readers.next();
             try {
-                reader.setInput(in, true, false);
+                reader.setInput(in, false, false);   // not seek-forward-only: the PNG reader seeks back for the metadata, and TwelveMonkeys' stream really flushes (CI: "position < flushedPos!")
                 IIOMetadata meta = reader.getImageMetadata(0);
                 if (meta == null || !java.util.Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_FORMAT)) return text;
                 IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(PNG_FORMAT);
